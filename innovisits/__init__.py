@@ -1,0 +1,1 @@
+"""InnoVisits: analytics over the Greater Bay Area innovation-visit records."""

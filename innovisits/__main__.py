@@ -1,0 +1,5 @@
+import sys
+
+from innovisits.cli import main
+
+sys.exit(main())

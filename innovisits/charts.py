@@ -1,0 +1,133 @@
+"""Plotly figures for every chart, built from query results. No Streamlit here, so the same figures serve
+the pages, the presenter mode and the exports.
+
+Every figure has a title, axis titles in the chosen language and the row key in `customdata`, which is
+what a click (plotly selection) hands back for cross-filtering."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+
+from innovisits.i18n import name_column, t
+
+# Okabe–Ito: distinguishable with the common colour-vision deficiencies, and on projectors.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+SEQUENTIAL = "Blues"
+FONT = "Noto Sans CJK TC, Noto Sans, Source Han Sans TC, Microsoft JhengHei, PingFang TC, sans-serif"
+
+
+def _finish(fig: go.Figure, title: str) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left"},
+        font={"family": FONT, "size": 14},
+        colorway=PALETTE,
+        template="plotly_white",
+        margin={"l": 8, "r": 8, "t": 56, "b": 8},
+        legend={"title": None, "orientation": "h", "y": -0.15},
+        hoverlabel={"font": {"family": FONT}},
+    )
+    return fig
+
+
+def ranked_bars(
+    df: pd.DataFrame, *, key: str, label: str, value: str, title: str, lang: str, limit: int | None = None
+) -> go.Figure:
+    """Horizontal bars, largest on top: departments, categories, cities."""
+    shown = df.nlargest(limit, value) if limit else df
+    shown = shown.sort_values(value)
+    fig = go.Figure(
+        go.Bar(
+            x=shown[value],
+            y=shown[label],
+            orientation="h",
+            customdata=shown[key],
+            marker_color=PALETTE[0],
+            text=shown[value],
+            textposition="auto",
+            hovertemplate="%{y}: %{x:,}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(title=t(f"col_{value}", lang), tickformat=",d")
+    fig.update_yaxes(title=None, automargin=True)
+    fig.update_layout(height=max(320, 36 * len(shown) + 120))
+    return _finish(fig, title)
+
+
+def over_time(df: pd.DataFrame, *, x: str, values: list[str], title: str, lang: str) -> go.Figure:
+    """Monthly counts as lines with markers (visits and delegates on their own axes)."""
+    fig = go.Figure()
+    for i, value in enumerate(values):
+        fig.add_trace(
+            go.Scatter(
+                x=df[x],
+                y=df[value],
+                name=t(f"col_{value}", lang),
+                mode="lines+markers",
+                line={"color": PALETTE[i], "dash": ["solid", "dash"][i % 2]},
+                marker={"symbol": ["circle", "square"][i % 2]},
+                yaxis="y" if i == 0 else "y2",
+            )
+        )
+    fig.update_xaxes(title=t(f"col_{x}", lang))
+    fig.update_layout(
+        yaxis={"title": t(f"col_{values[0]}", lang), "rangemode": "tozero", "tickformat": ",d"},
+        height=360,
+    )
+    if len(values) > 1:
+        fig.update_layout(
+            yaxis2={
+                "title": t(f"col_{values[1]}", lang),
+                "overlaying": "y",
+                "side": "right",
+                "rangemode": "tozero",
+                "showgrid": False,
+                "tickformat": ",d",
+            }
+        )
+    return _finish(fig, title)
+
+
+def stacked_by(df: pd.DataFrame, *, x: str, stack: str, value: str, title: str, lang: str) -> go.Figure:
+    """Stacked bars of `value` per `x`, split by `stack` (e.g. delegates per month by department kind)."""
+    labelled = df.assign(**{stack: df[stack].map(lambda k: t(f"{stack}_{k}", lang))})
+    fig = px.bar(
+        labelled,
+        x=x,
+        y=value,
+        color=stack,
+        color_discrete_sequence=PALETTE,
+        labels={x: t(f"col_{x}", lang), value: t(f"col_{value}", lang), stack: t(f"col_{stack}", lang)},
+    )
+    fig.update_layout(height=360, barmode="stack")
+    return _finish(fig, title)
+
+
+def heatmap(df: pd.DataFrame, *, rows: str, columns: str, metric: str, title: str, lang: str) -> go.Figure:
+    """A rows × columns matrix of one metric (category × city, department × city). Each cell carries the
+    row and column ids in `customdata`, in that order, for selection."""
+    row_name, column_name = name_column(rows, lang), name_column(columns, lang)
+    row_key, column_key = ("category_id" if rows == "category" else rows), columns
+    grid = df.pivot_table(index=row_name, columns=column_name, values=metric, aggfunc="sum")
+    row_ids = dict(zip(df[row_name], df[row_key], strict=True))
+    column_ids = dict(zip(df[column_name], df[column_key], strict=True))
+    customdata = [[[row_ids[r], column_ids[c]] for c in grid.columns] for r in grid.index]
+    fig = go.Figure(
+        go.Heatmap(
+            z=grid.values,
+            x=list(grid.columns),
+            y=list(grid.index),
+            customdata=customdata,
+            colorscale=SEQUENTIAL,
+            texttemplate="%{z}",
+            hovertemplate="%{x} · %{y}: %{z}<extra></extra>",
+            colorbar={"title": t(f"col_{metric}", lang)},
+            xgap=2,
+            ygap=2,
+        )
+    )
+    fig.update_xaxes(title=t(f"col_{columns}", lang), side="top")
+    fig.update_yaxes(title=None, automargin=True, autorange="reversed")
+    fig.update_layout(height=max(360, 40 * len(grid.index) + 160))
+    return _finish(fig, title)

@@ -1,0 +1,31 @@
+"""`python -m innovisits VERB ...`: the command line. Each verb lives in its own module, imported only
+when used, so the CLI starts fast and never imports Streamlit."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+# verb -> module in innovisits.commands with `add_arguments(parser)` and `run(args) -> int`
+VERBS = {
+    "summary": ("summary", "Print the overview numbers for the data directory."),
+    "generate": ("generate", "Write a deterministic synthetic data set of any size."),
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m innovisits", description=__doc__)
+    verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
+    modules = {}
+    for verb, (module_name, help_text) in VERBS.items():
+        module = importlib.import_module(f"innovisits.commands.{module_name}")
+        modules[verb] = module
+        module.add_arguments(verbs.add_parser(verb, help=help_text, description=help_text))
+    args = parser.parse_args(argv)
+    try:
+        return modules[args.verb].run(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

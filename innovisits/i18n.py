@@ -1,0 +1,49 @@
+"""Bilingual text (English / 繁體中文). Strings live in `locales/*.toml`, one file per area, each with an
+`[en]` and a `[zh]` table holding the same keys, so a feature adds its own file and nothing else."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+
+LANGUAGES = {"en": "English", "zh": "繁體中文"}
+DEFAULT_LANGUAGE = "en"
+LOCALES_DIR = Path(__file__).parent / "locales"
+
+
+@cache
+def catalogue() -> dict[str, dict[str, str]]:
+    """Every string in every language, merged from all locale files."""
+    merged: dict[str, dict[str, str]] = {lang: {} for lang in LANGUAGES}
+    for path in sorted(LOCALES_DIR.glob("*.toml")):
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        for lang in LANGUAGES:
+            duplicated = merged[lang].keys() & data.get(lang, {}).keys()
+            if duplicated:
+                raise ValueError(f"{path.name} redefines {sorted(duplicated)}")
+            merged[lang].update(data.get(lang, {}))
+    return merged
+
+
+def language(code: str | None) -> str:
+    """A supported language code: anything unknown falls back to English."""
+    return code if code in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    """The text for `key` in `lang` (English when missing), with `{placeholders}` filled in."""
+    strings = catalogue()
+    text = strings[language(lang)].get(key) or strings[DEFAULT_LANGUAGE].get(key) or key
+    return text.format(**values) if values else text
+
+
+# Names whose English form is the key itself (a city's canonical English name is its id).
+ENGLISH_NAME_IS_KEY = {"city"}
+
+
+def name_column(base: str, lang: str) -> str:
+    """The column holding a name in the chosen language: `department_en` or `department_zh`."""
+    if language(lang) == "zh":
+        return f"{base}_zh"
+    return base if base in ENGLISH_NAME_IS_KEY else f"{base}_en"

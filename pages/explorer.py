@@ -1,0 +1,44 @@
+"""Visit explorer: search the visits in view and open one: its delegation and the categories it saw."""
+
+import streamlit as st
+
+from innovisits import charts, ui
+
+ui.page_header("page_explorer")
+filters = ui.filters()
+lang = ui.lang()
+
+search = st.text_input(ui.t("explorer_search"), key="explorer_search", placeholder=ui.t("explorer_search_hint"))
+visits = ui.query("visit_list", filters, search=search.strip() or None, limit=ui.EXPLORER_LIMIT)
+if visits.empty:
+    st.info(ui.t("explorer_none"), icon=":material/search_off:")
+else:
+    st.caption(ui.t("explorer_count", shown=f"{len(visits):,}", limit=f"{ui.EXPLORER_LIMIT:,}"))
+    st.dataframe(ui.localised_table(visits), hide_index=True)
+    visit_id = st.selectbox(
+        ui.t("explorer_open"),
+        visits["visit_id"],
+        format_func=lambda v: ui.visit_caption(visits.set_index("visit_id").loc[v]),
+        key="explorer_visit",
+    )
+    record = ui.query("visit", visit_id=visit_id).iloc[0]
+    st.subheader(ui.plain(record["title"] or record["visit_id"]))
+    st.dataframe(ui.record_table(record), hide_index=True)
+    left, right = st.columns(2)
+    with left:
+        delegation = ui.query("visit_delegation", visit_id=visit_id)
+        ui.chart(
+            charts.ranked_bars(
+                delegation,
+                key="department",
+                label=ui.name("department"),
+                value="delegates",
+                title=ui.t("chart_visit_delegation"),
+                lang=lang,
+            ),
+            delegation,
+            key="explorer_delegation",
+        )
+    with right:
+        st.markdown(f"**{ui.t('explorer_categories')}**")
+        st.dataframe(ui.localised_table(ui.query("visit_categories", visit_id=visit_id)), hide_index=True)

@@ -1,0 +1,47 @@
+"""Technology interest by city: a city × category heatmap of a chosen metric, and a ranking per city."""
+
+import streamlit as st
+
+from innovisits import charts, ui
+
+METRICS = ("visits", "delegates_exposed", "mean_interest_score")
+
+ui.page_header("page_interest")
+filters = ui.filters()
+lang = ui.lang()
+
+if not ui.empty_state(ui.query("summary", filters).iloc[0]):
+    metric = st.segmented_control(
+        ui.t("interest_metric"),
+        METRICS,
+        format_func=lambda m: ui.t(f"col_{m}"),
+        key="interest_metric",
+        default="visits",
+        required=True,
+    )
+    st.caption(ui.t("cross_filter_hint"))
+    matrix = ui.query("interest_by_city_category", filters)
+    ui.chart(
+        charts.heatmap(
+            matrix, rows="category", columns="city", metric=metric, title=ui.t("chart_interest_heatmap"), lang=lang
+        ),
+        matrix,
+        key="interest_heatmap",
+        filter_names=("categories", "cities"),
+    )
+    city_names = ui.city_names(visited_only=True)
+    city = st.selectbox(ui.t("interest_city"), list(city_names), format_func=city_names.get, key="interest_city")
+    ranked = ui.query("visits_by_category", filters.with_values(cities=[city]))
+    ui.chart(
+        charts.ranked_bars(
+            ranked,
+            key="category_id",
+            label=ui.name("category"),
+            value=metric,
+            title=ui.t("chart_interest_ranked", city=city_names[city]),
+            lang=lang,
+        ),
+        ranked,
+        key="interest_ranked",
+        filter_names=("categories",),
+    )

@@ -1,0 +1,58 @@
+"""Overview: the four key numbers, visits over time, top departments and categories, newest visits."""
+
+import streamlit as st
+
+from innovisits import charts, ui
+
+ui.page_header("page_overview")
+filters = ui.filters()
+summary = ui.query("summary", filters).iloc[0]
+
+columns = st.columns(4)
+for column, key in zip(columns, ("visits", "delegates", "departments", "cities"), strict=True):
+    column.metric(ui.t(f"metric_{key}"), f"{int(summary[key]):,}", border=True)
+
+if not ui.empty_state(summary):
+    lang = ui.lang()
+    by_month = ui.query("visits_by_month", filters)
+    ui.chart(
+        charts.over_time(
+            by_month, x="month", values=["visits", "delegates"], title=ui.t("chart_visits_over_time"), lang=lang
+        ),
+        by_month,
+        key="overview_over_time",
+    )
+    left, right = st.columns(2)
+    with left:
+        departments = ui.query("delegates_by_department", filters)
+        ui.chart(
+            charts.ranked_bars(
+                departments,
+                key="department",
+                label=ui.name("department"),
+                value="delegates",
+                title=ui.t("chart_top_departments"),
+                lang=lang,
+                limit=10,
+            ),
+            departments,
+            key="overview_departments",
+            filter_names=("departments",),
+        )
+    with right:
+        categories = ui.query("visits_by_category", filters)
+        ui.chart(
+            charts.ranked_bars(
+                categories,
+                key="category_id",
+                label=ui.name("category"),
+                value="visits",
+                title=ui.t("chart_top_categories"),
+                lang=lang,
+            ),
+            categories,
+            key="overview_categories",
+            filter_names=("categories",),
+        )
+    st.subheader(ui.t("newest_visits"))
+    st.dataframe(ui.localised_table(ui.query("visit_list", filters, search=None, limit=5)), hide_index=True)

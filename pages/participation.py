@@ -1,0 +1,65 @@
+"""Departmental participation: who takes part, by department and kind, by city and over time."""
+
+import streamlit as st
+
+from innovisits import charts, ui
+
+ui.page_header("page_participation")
+filters = ui.filters()
+lang = ui.lang()
+
+if not ui.empty_state(ui.query("summary", filters).iloc[0]):
+    st.caption(ui.t("cross_filter_hint"))
+    left, right = st.columns([3, 2])
+    with left:
+        departments = ui.query("delegates_by_department", filters)
+        ui.chart(
+            charts.ranked_bars(
+                departments,
+                key="department",
+                label=ui.name("department"),
+                value="delegates",
+                title=ui.t("chart_delegates_by_department"),
+                lang=lang,
+            ),
+            departments,
+            key="participation_departments",
+            filter_names=("departments",),
+        )
+    with right:
+        kinds = ui.query("delegates_by_kind", filters)
+        ui.chart(
+            charts.ranked_bars(
+                kinds.assign(kind_name=kinds["kind"].map(lambda k: ui.t(f"kind_{k}"))),
+                key="kind",
+                label="kind_name",
+                value="delegates",
+                title=ui.t("chart_delegates_by_kind"),
+                lang=lang,
+            ),
+            kinds,
+            key="participation_kinds",
+            filter_names=("kinds",),
+        )
+    by_city = ui.query("delegates_by_department_city", filters)
+    ui.chart(
+        charts.heatmap(
+            by_city,
+            rows="department",
+            columns="city",
+            metric="delegates",
+            title=ui.t("chart_delegates_by_department_city"),
+            lang=lang,
+        ),
+        by_city,
+        key="participation_city",
+        filter_names=("departments", "cities"),
+    )
+    by_month = ui.query("delegates_by_kind_month", filters)
+    ui.chart(
+        charts.stacked_by(
+            by_month, x="month", stack="kind", value="delegates", title=ui.t("chart_delegates_over_time"), lang=lang
+        ),
+        by_month,
+        key="participation_over_time",
+    )

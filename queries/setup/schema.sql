@@ -1,0 +1,43 @@
+-- The data model: one table a contract name, typed. Files are loaded into these tables by name.
+create table cities (
+    city varchar not null,
+    name_zh varchar,
+    lat double,
+    lon double,
+);
+
+create table departments (
+    department_id varchar not null,
+    name_en varchar,
+    name_zh varchar,
+    kind varchar,
+);
+
+create table technologies (
+    category_id varchar not null,
+    name_en varchar,
+    name_zh varchar,
+);
+
+create table visits (
+    visit_id varchar not null,
+    visit_date date not null,
+    city varchar not null,
+    host varchar,
+    visit_type varchar,
+    title varchar,
+    notes varchar,
+);
+
+create table participants (
+    visit_id varchar not null,
+    department varchar not null,
+    participant_id varchar,
+    role varchar,
+);
+
+create table visit_technologies (
+    visit_id varchar not null,
+    category_id varchar not null,
+    interest_score integer,
+);

@@ -1,0 +1,27 @@
+-- The overview numbers: visits, delegates, departments, cities, categories, and the date span.
+with
+
+visits_in_view as (
+    select * from filtered_visits($date_from, $date_to, $cities, $departments, $kinds, $categories)
+),
+
+delegates as (
+    select * from filtered_participants($date_from, $date_to, $cities, $departments, $kinds, $categories)
+),
+
+categories_seen as (
+    select * from filtered_visit_technologies($date_from, $date_to, $cities, $departments, $kinds, $categories)
+),
+
+final as (
+    select
+        (select count(*) from visits_in_view) as visits,
+        (select count(*) from delegates) as delegates,
+        (select count(distinct department) from delegates) as departments,
+        (select count(distinct city) from visits_in_view) as cities,
+        (select count(distinct category_id) from categories_seen) as categories,
+        (select min(visit_date) from visits_in_view) as first_visit_date,
+        (select max(visit_date) from visits_in_view) as last_visit_date,
+)
+
+select * from final

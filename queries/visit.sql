@@ -1,0 +1,13 @@
+-- One visit's record.
+select
+    v.visit_id,
+    v.visit_date,
+    v.city,
+    coalesce(c.name_zh, v.city) as city_zh,
+    v.host,
+    v.visit_type,
+    v.title,
+    v.notes,
+from visits as v
+left join cities as c on c.city = v.city
+where v.visit_id = $visit_id

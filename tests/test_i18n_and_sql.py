@@ -1,0 +1,54 @@
+"""Both languages are complete; SQL lives in queries/ and takes every value by binding."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from innovisits import i18n, sql
+
+PROJECT = Path(__file__).resolve().parent.parent
+PYTHON_SOURCES = [*PROJECT.glob("innovisits/**/*.py"), *PROJECT.glob("pages/*.py"), PROJECT / "dashboard.py"]
+
+
+def test_every_string_exists_in_both_languages():
+    en, zh = i18n.catalogue()["en"], i18n.catalogue()["zh"]
+    assert set(en) == set(zh)
+    assert all(zh[k].strip() for k in zh)
+
+
+def test_placeholders_match_between_languages():
+    en, zh = i18n.catalogue()["en"], i18n.catalogue()["zh"]
+    for key in en:
+        assert set(re.findall(r"{(\w+)}", en[key])) == set(re.findall(r"{(\w+)}", zh[key])), key
+
+
+def test_unknown_language_falls_back_to_english():
+    assert i18n.t("metric_visits", "fr") == "Visits"
+    assert i18n.t("metric_visits", "zh") == "考察次數"
+
+
+def test_query_names_cannot_escape_the_folder():
+    with pytest.raises(ValueError):
+        sql.load("../README")
+
+
+def test_parameters_are_read_from_sql_not_comments():
+    assert sql.parameters("visit") == {"visit_id"}
+    assert "limit" in sql.parameters("visit_list")
+
+
+@pytest.mark.parametrize("path", PYTHON_SOURCES, ids=lambda p: str(p.relative_to(PROJECT)))
+def test_no_sql_is_formatted_in_python(path):
+    """No f-string, %-format or .format() near an execute/sql call; SQL text comes from queries/ only."""
+    text = path.read_text(encoding="utf-8")
+    assert not re.search(r"""\b(execute|sql|query|read_csv|from_query)\(\s*f["']""", text)
+    assert not re.search(r"""(select|insert|delete|update|create)\s[^"']*["']\s*(%|\.format\()""", text, re.I)
+    assert not re.search(r"""["']\s*(select|insert into|delete from|update|create table)\s""", text, re.I), (
+        "SQL statements belong in queries/*.sql"
+    )
+
+
+def test_no_unsafe_html():
+    for path in PYTHON_SOURCES:
+        assert "unsafe_allow_html=True" not in path.read_text(encoding="utf-8"), path

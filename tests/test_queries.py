@@ -1,0 +1,163 @@
+"""Known answers through the query layer, on CSV-only, Parquet-only and mixed data directories."""
+
+from datetime import date
+
+import pytest
+
+from innovisits.filters import Filters
+from innovisits.store import DataError, Store
+
+SUMMARY_KEYS = ("visits", "delegates", "departments", "cities", "categories")
+
+# (filters, expected visits, delegates, departments, cities, categories) — worked out by hand from known_data.
+SUMMARIES = [
+    (Filters(), (4, 10, 4, 3, 3)),
+    (Filters(cities=("Shenzhen",)), (2, 6, 3, 1, 3)),
+    (Filters(date_from=date(2019, 1, 15), date_to=date(2019, 2, 28)), (2, 5, 3, 2, 3)),
+    (Filters(departments=("FSD",)), (2, 3, 1, 1, 3)),
+    (Filters(kinds=("public_body",)), (2, 2, 1, 2, 3)),
+    (Filters(categories=("robotics",)), (2, 6, 3, 1, 1)),
+    (Filters(categories=("smart_pv",), cities=("Dongguan",)), (1, 1, 1, 1, 1)),
+    (Filters(cities=("Zhuhai",)), (0, 0, 0, 0, 0)),
+]
+
+
+@pytest.mark.parametrize(("filters", "expected"), SUMMARIES)
+def test_summary_known_answers(known_dir, filters, expected):
+    row = Store(known_dir).records("summary", filters)[0]
+    assert tuple(row[k] for k in SUMMARY_KEYS) == expected
+
+
+def test_date_span(known_dir):
+    row = Store(known_dir).records("summary")[0]
+    assert (row["first_visit_date"], row["last_visit_date"]) == (date(2019, 1, 10), date(2019, 3, 15))
+
+
+def test_delegates_by_department(known_dir):
+    rows = Store(known_dir).records("delegates_by_department")
+    assert [(r["department"], r["delegates"], r["visits"], r["kind"]) for r in rows] == [
+        ("EMSD", 3, 3, "organiser"),
+        ("FSD", 3, 2, "government"),
+        ("HA", 2, 2, "public_body"),
+        ("HKUST", 2, 1, "academia"),
+    ]
+    assert rows[1]["department_zh"] == "消防處"
+
+
+def test_delegates_by_kind(known_dir):
+    rows = Store(known_dir).records("delegates_by_kind")
+    assert [(r["kind"], r["delegates"], r["visits"]) for r in rows] == [
+        ("government", 3, 2),
+        ("organiser", 3, 3),
+        ("academia", 2, 1),
+        ("public_body", 2, 2),
+    ]
+
+
+def test_visits_by_month(known_dir):
+    rows = Store(known_dir).records("visits_by_month")
+    assert [(r["month"], r["visits"], r["delegates"]) for r in rows] == [
+        (date(2019, 1, 1), 2, 7),
+        (date(2019, 2, 1), 1, 2),
+        (date(2019, 3, 1), 1, 1),
+    ]
+
+
+def test_visits_by_category(known_dir):
+    rows = Store(known_dir).records("visits_by_category")
+    assert [(r["category_id"], r["visits"], r["delegates_exposed"], r["mean_interest_score"]) for r in rows] == [
+        ("iot_data_platforms", 2, 7, 3.5),
+        ("robotics", 2, 6, 4.0),
+        ("smart_pv", 2, 3, 3.0),
+    ]
+
+
+def test_interest_by_city_category(known_dir):
+    rows = Store(known_dir).records("interest_by_city_category")
+    got = {(r["city"], r["category_id"]): (r["visits"], r["delegates_exposed"], r["mean_interest_score"]) for r in rows}
+    assert got == {
+        ("Shenzhen", "robotics"): (2, 6, 4.0),
+        ("Shenzhen", "iot_data_platforms"): (1, 4, 4.0),
+        ("Shenzhen", "smart_pv"): (1, 2, 4.0),
+        ("Guangzhou", "iot_data_platforms"): (1, 3, 3.0),
+        ("Dongguan", "smart_pv"): (1, 1, 2.0),
+    }
+
+
+def test_department_filter_restricts_delegates_to_that_department(known_dir):
+    rows = Store(known_dir).records("delegates_by_department_city", Filters(departments=("FSD",)))
+    assert [(r["department"], r["city"], r["delegates"], r["visits"]) for r in rows] == [("FSD", "Shenzhen", 3, 2)]
+
+
+def test_visit_list_search_and_limit(known_dir):
+    store = Store(known_dir)
+    found = store.records("visit_list", search="ROBOT", limit=10)
+    assert [(r["visit_id"], r["delegates"], r["departments"]) for r in found] == [("K3", 2, 2), ("K1", 4, 3)]
+    assert [r["visit_id"] for r in store.records("visit_list", search=None, limit=2)] == ["K4", "K3"]
+    assert [r["visit_id"] for r in store.records("visit_list", search="深圳", limit=10)] == ["K3", "K1"]
+
+
+def test_visit_detail(known_dir):
+    store = Store(known_dir)
+    assert [(r["department"], r["delegates"]) for r in store.records("visit_delegation", visit_id="K1")] == [
+        ("FSD", 2),
+        ("EMSD", 1),
+        ("HA", 1),
+    ]
+    assert [(r["category_id"], r["interest_score"]) for r in store.records("visit_categories", visit_id="K1")] == [
+        ("robotics", 5),
+        ("iot_data_platforms", 4),
+    ]
+    assert store.records("visit", visit_id="K2")[0]["city_zh"] == "廣州"
+
+
+def test_codes_keep_leading_zeros(known_dir):
+    """CSV columns are read as text, so a participant id "001" stays "001"."""
+    ids = Store(known_dir).con.table("participants").order("participant_id").fetchall()
+    assert ids[0][2] == "001"
+
+
+def test_empty_directory_has_no_data_and_no_error(tmp_path):
+    store = Store(tmp_path)
+    assert tuple(store.records("summary")[0][k] for k in SUMMARY_KEYS) == (0, 0, 0, 0, 0)
+    assert store.records("visit_list", search=None, limit=5) == []
+
+
+def test_missing_optional_columns_are_null(tmp_path):
+    (tmp_path / "participants.csv").write_text("visit_id,department\nX1,FSD\n", encoding="utf-8")
+    row = Store(tmp_path).con.table("participants").fetchall()[0]
+    assert row == ("X1", "FSD", None, None)
+
+
+def test_unreadable_file_names_the_file(tmp_path):
+    (tmp_path / "visits.csv").write_text("visit_id,visit_date,city\nX1,not a date,Shenzhen\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"visits\.csv"):
+        Store(tmp_path)
+
+
+def test_missing_required_column_is_named(tmp_path):
+    (tmp_path / "visits.csv").write_text("visit_id,city\nX1,Shenzhen\n", encoding="utf-8")
+    with pytest.raises(DataError, match="visit_date"):
+        Store(tmp_path)
+
+
+def test_corrupt_parquet_names_the_file(tmp_path):
+    (tmp_path / "visits").mkdir()
+    (tmp_path / "visits" / "part-9.parquet").write_bytes(b"PAR1 not really")
+    with pytest.raises(DataError, match=r"part-9\.parquet"):
+        Store(tmp_path)
+
+
+def test_sample_data_covers_the_seed():
+    """The bundled sample: the seed's three cities, nine categories, its departments, and seminars."""
+    from innovisits.config import SAMPLE_DATA_DIR
+
+    store = Store(SAMPLE_DATA_DIR)
+    counts = store.row_counts()
+    assert counts["technologies"] == 9
+    assert counts["cities"] == 11
+    assert counts["departments"] == 20
+    visited = {r["city"] for r in store.records("filter_cities") if r["visits"]}
+    assert visited == {"Shenzhen", "Guangzhou", "Dongguan"}
+    assert store.records("summary", Filters())[0]["categories"] == 9
+    assert {r["visit_type"] for r in store.records("visit_list", search="seminar", limit=50)} == {"seminar"}
