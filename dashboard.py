@@ -13,17 +13,25 @@ PAGES = [
     ("interest", "page_interest", ":material/grid_on:"),
     ("explorer", "page_explorer", ":material/travel_explore:"),
 ]
+INSIGHT_PAGES = [
+    ("affinity", "insight_page_affinity", ":material/join_inner:"),
+    ("follow_ups", "followup_page", ":material/conversion_path:"),
+    ("map", "map_page", ":material/map:"),
+    ("trends", "trend_page", ":material/trending_up:"),
+    ("data_quality", "quality_page", ":material/fact_check:"),
+]
+
+
+def section(entries: list[tuple[str, str, str]]) -> list[st.Page]:
+    return [
+        st.Page(HERE / "pages" / f"{name}.py", title=ui.t(title), icon=icon, default=name == "overview")
+        for name, title, icon in entries
+    ]
+
 
 st.set_page_config(page_title="InnoVisits", page_icon=":material/hub:", layout="wide")
 
 ui.language_selector()
-navigation = st.navigation(
-    {
-        ui.t("section_analytics"): [
-            st.Page(HERE / "pages" / f"{name}.py", title=ui.t(title), icon=icon, default=name == "overview")
-            for name, title, icon in PAGES
-        ]
-    }
-)
+navigation = st.navigation({ui.t("section_analytics"): section(PAGES), ui.t("insight_section"): section(INSIGHT_PAGES)})
 ui.sidebar_filters(ui.load_or_stop())
 navigation.run()

@@ -104,15 +104,24 @@ def stacked_by(df: pd.DataFrame, *, x: str, stack: str, value: str, title: str, 
     return _finish(fig, title)
 
 
-def heatmap(df: pd.DataFrame, *, rows: str, columns: str, metric: str, title: str, lang: str) -> go.Figure:
-    """A rows × columns matrix of one metric (category × city, department × city). Each cell carries the
-    row and column ids in `customdata`, in that order, for selection."""
+def _key(base: str) -> str:
+    """The id column of a named thing: categories are keyed by `category_id`, the rest by their own name."""
+    return "category_id" if base == "category" else base
+
+
+def heatmap(
+    df: pd.DataFrame, *, rows: str, columns: str, metric: str, title: str, lang: str, number_format: str = ""
+) -> go.Figure:
+    """A rows × columns matrix of one metric (category × city, department × category). Each cell carries
+    the row and column ids in `customdata`, in that order, for selection. `number_format` is a d3 format
+    for the cell text (".0%" for shares)."""
     row_name, column_name = name_column(rows, lang), name_column(columns, lang)
-    row_key, column_key = ("category_id" if rows == "category" else rows), columns
+    row_key, column_key = _key(rows), _key(columns)
     grid = df.pivot_table(index=row_name, columns=column_name, values=metric, aggfunc="sum")
     row_ids = dict(zip(df[row_name], df[row_key], strict=True))
     column_ids = dict(zip(df[column_name], df[column_key], strict=True))
     customdata = [[[row_ids[r], column_ids[c]] for c in grid.columns] for r in grid.index]
+    value = f"%{{z:{number_format}}}" if number_format else "%{z}"
     fig = go.Figure(
         go.Heatmap(
             z=grid.values,
@@ -120,8 +129,8 @@ def heatmap(df: pd.DataFrame, *, rows: str, columns: str, metric: str, title: st
             y=list(grid.index),
             customdata=customdata,
             colorscale=SEQUENTIAL,
-            texttemplate="%{z}",
-            hovertemplate="%{x} · %{y}: %{z}<extra></extra>",
+            texttemplate=value,
+            hovertemplate=f"%{{x}} · %{{y}}: {value}<extra></extra>",
             colorbar={"title": t(f"col_{metric}", lang)},
             xgap=2,
             ygap=2,
@@ -130,4 +139,103 @@ def heatmap(df: pd.DataFrame, *, rows: str, columns: str, metric: str, title: st
     fig.update_xaxes(title=t(f"col_{columns}", lang), side="top")
     fig.update_yaxes(title=None, automargin=True, autorange="reversed")
     fig.update_layout(height=max(360, 40 * len(grid.index) + 160))
+    return _finish(fig, title)
+
+
+def funnel(row: pd.Series, *, stages: list[str], title: str, lang: str) -> go.Figure:
+    """One category's way from exposure on visits to adoption: departments at each stage, widest first."""
+    fig = go.Figure(
+        go.Funnel(
+            y=[t(f"col_{stage}", lang) for stage in stages],
+            x=[int(row[stage]) for stage in stages],
+            customdata=[row["category_id"]] * len(stages),
+            marker={"color": PALETTE[: len(stages)]},
+            textinfo="value+percent initial",
+            hovertemplate="%{y}: %{x:,}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(title=None, automargin=True)
+    fig.update_layout(height=360)
+    return _finish(fig, title)
+
+
+def reach_over_time(df: pd.DataFrame, *, x: str, title: str, lang: str) -> go.Figure:
+    """Departments per period as first-time and returning stacked bars, with the cumulative reach as a line."""
+    fig = go.Figure()
+    for i, value in enumerate(("new_departments", "returning_departments")):
+        fig.add_trace(
+            go.Bar(
+                x=df[x],
+                y=df[value],
+                name=t(f"col_{value}", lang),
+                marker={"color": PALETTE[i], "pattern": {"shape": ["", "/"][i]}},
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=df[x],
+            y=df["cumulative_departments"],
+            name=t("col_cumulative_departments", lang),
+            mode="lines+markers",
+            line={"color": PALETTE[7], "dash": "dot"},
+        )
+    )
+    fig.update_xaxes(title=t(f"col_{x}", lang))
+    fig.update_yaxes(title=t("col_departments", lang), rangemode="tozero", tickformat=",d")
+    fig.update_layout(barmode="stack", height=360)
+    return _finish(fig, title)
+
+
+# Latitude stretch for an equirectangular drawing near 22.7° N, so the delta keeps its shape.
+_MAP_ASPECT = 1.084
+
+
+def city_map(cities: pd.DataFrame, outline: pd.DataFrame, *, value: str, title: str, lang: str) -> go.Figure:
+    """The Greater Bay Area cities on the bundled land outline (no tiles, no network): a bubble per city
+    sized by `value`, labelled in the chosen language; unvisited cities as small open circles."""
+    fig = go.Figure()
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    for _, part in outline.groupby("part", sort=True):
+        xs += [*part["lon"], None]
+        ys += [*part["lat"], None]
+    fig.add_trace(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            fill="toself",
+            mode="none",
+            fillcolor="#E8E6E1",
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
+    placed = cities.dropna(subset=["lat", "lon"])
+    label = name_column("city", lang)
+    largest = max(int(placed[value].max() or 0), 1) if len(placed) else 1
+    fig.add_trace(
+        go.Scatter(
+            x=placed["lon"],
+            y=placed["lat"],
+            mode="markers+text",
+            text=placed[label],
+            textposition="top center",
+            customdata=placed["city"],
+            marker={
+                "size": [10 + 40 * (v / largest) ** 0.5 if v else 8 for v in placed[value]],
+                "color": [PALETTE[0] if v else "white" for v in placed[value]],
+                "line": {"color": PALETTE[0], "width": 1.5},
+                "opacity": 0.85,
+            },
+            hovertext=[
+                f"{name}: {t('col_visits', lang)} {v:,} · {t('col_delegates', lang)} {d:,}"
+                for name, v, d in zip(placed[label], placed["visits"], placed["delegates"], strict=True)
+            ],
+            hovertemplate="%{hovertext}<extra></extra>",
+            showlegend=False,
+        )
+    )
+    fig.update_xaxes(range=[111.9, 115.0], visible=False, fixedrange=True)
+    fig.update_yaxes(range=[21.45, 23.95], visible=False, scaleanchor="x", scaleratio=_MAP_ASPECT, fixedrange=True)
+    fig.update_layout(height=560, plot_bgcolor="#D6EAF8", dragmode=False)
     return _finish(fig, title)

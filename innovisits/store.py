@@ -18,7 +18,7 @@ import duckdb
 from innovisits import sql
 from innovisits.filters import Filters
 
-TABLES = ("cities", "departments", "technologies", "visits", "participants", "visit_technologies")
+TABLES = ("cities", "departments", "technologies", "visits", "participants", "visit_technologies", "follow_ups")
 
 
 class DataError(Exception):

@@ -4,6 +4,7 @@ language, and chart + table rendering with cross-filtering. Pages stay layout-on
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,17 @@ def query(name: str, filters: Filters | None = None, **values: Any) -> pd.DataFr
     """A named query's result as a DataFrame, cached per data version, filters and values."""
     directory = data_dir()
     return _query(str(directory), data_version(directory), name, filters or Filters(), tuple(sorted(values.items())))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _derived(directory: str, version: tuple, name: str, _compute: Callable[[Store], Any]) -> Any:
+    return _compute(_store(directory, version))
+
+
+def derived(name: str, compute: Callable[[Store], Any]) -> Any:
+    """`compute(store)` cached per data version under `name`: for results built from several queries."""
+    directory = data_dir()
+    return _derived(str(directory), data_version(directory), name, compute)
 
 
 def load_or_stop() -> Store:
@@ -216,13 +228,18 @@ def localised_table(df: pd.DataFrame) -> pd.DataFrame:
         if column in shown:
             prefix = "kind" if column == "kind" else "type"
             shown = shown.assign(**{column: shown[column].map(lambda v, p=prefix: t(f"{p}_{v}"))})
+    codes = [
+        column
+        for column in shown.columns
+        if column == "category_id"
+        or (f"{column}_zh" in df and column == column.removesuffix("_en") and column not in i18n.ENGLISH_NAME_IS_KEY)
+    ]
     headers = {}
     for column in shown.columns:
         base = column.removesuffix("_en").removesuffix("_zh")
-        if column == "category_id" or (
-            column == base and f"{base}_zh" in df and column not in i18n.ENGLISH_NAME_IS_KEY
-        ):
-            headers[column] = t("col_code")
+        if column in codes:  # two code columns (department and category) are told apart by what they code
+            thing = "category" if column == "category_id" else column
+            headers[column] = t("col_code") if len(codes) == 1 else f"{t('col_code')} ({t(f'col_{thing}')})"
         elif i18n.t(f"col_{base}", "en") != f"col_{base}":
             headers[column] = t(f"col_{base}")
     return shown.rename(columns=headers)

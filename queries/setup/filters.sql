@@ -67,3 +67,27 @@ create macro filtered_visit_technologies(date_from, date_to, cities, departments
         on v.visit_id = vt.visit_id
     left join technologies as t on t.category_id = vt.category_id
     where categories is null or list_contains(categories, vt.category_id);
+
+-- Follow-ups dated in the range, from the chosen departments / kinds, for the chosen categories. They have
+-- no city: the city filter does not apply to them.
+create macro filtered_follow_ups(date_from, date_to, departments, kinds, categories) as table
+    select
+        f.category_id,
+        f.department,
+        f.status as follow_up_status,
+        f.date as follow_up_date,
+        f.note as follow_up_note,
+        coalesce(list_position(follow_up_statuses(), f.status), 0) as stage,
+        coalesce(d.kind, 'unknown') as kind,
+        coalesce(d.name_en, f.department) as department_en,
+        coalesce(d.name_zh, d.name_en, f.department) as department_zh,
+        coalesce(t.name_en, f.category_id) as category_en,
+        coalesce(t.name_zh, t.name_en, f.category_id) as category_zh,
+    from follow_ups as f
+    left join departments as d on d.department_id = f.department
+    left join technologies as t on t.category_id = f.category_id
+    where (date_from is null or f.date >= date_from)
+        and (date_to is null or f.date <= date_to)
+        and (departments is null or list_contains(departments, f.department))
+        and (kinds is null or list_contains(kinds, d.kind))
+        and (categories is null or list_contains(categories, f.category_id));

@@ -41,3 +41,18 @@ create table visit_technologies (
     category_id varchar not null,
     interest_score integer,
 );
+
+-- Optional: what happened after a visit. One row a step a department took with a technology category;
+-- no file means an empty table. Rules (the quality page checks them, an ingest should refuse rows that
+-- break them): `category_id` is a `technologies` code, `department` a `departments` code, `status` one of
+-- follow_up_statuses() in that order, `date` an ISO date; `note` is free text.
+create table follow_ups (
+    category_id varchar not null,
+    department varchar not null,
+    status varchar not null,
+    date date not null,
+    note varchar,
+);
+
+-- The follow-up stages, earliest first: a department at a later stage has passed the earlier ones.
+create macro follow_up_statuses() as ['idea', 'trial', 'pilot', 'adopted'];

@@ -1,0 +1,50 @@
+"""Data quality: freshness, where each row came from, and the rows that break the data model's rules."""
+
+import streamlit as st
+
+from innovisits import quality, ui
+
+ui.page_header("quality_page")
+st.caption(ui.t("quality_intro"))
+store = ui.load_or_stop()
+
+span = ui.query("date_span").iloc[0]
+newest, changed = st.columns(2)
+newest.metric(ui.t("quality_newest_visit"), str(span["last_visit_date"] or "—"), border=True)
+last_upload = quality.last_upload(store)
+changed.metric(ui.t("quality_last_upload"), f"{last_upload:%Y-%m-%d %H:%M}" if last_upload else "—", border=True)
+
+labels = {
+    "table_name": ui.t("quality_col_table"),
+    "source_file": ui.t("quality_col_file"),
+    "n_rows": ui.t("quality_col_rows"),
+    "size_bytes": ui.t("quality_col_bytes"),
+    "modified_at": ui.t("quality_col_modified"),
+}
+st.subheader(ui.t("quality_tables"))
+st.dataframe(
+    [{"table_name": table, "n_rows": rows} for table, rows in store.row_counts().items()],
+    column_config=labels,
+    hide_index=True,
+)
+st.subheader(ui.t("quality_files"))
+files = ui.derived("quality_files", quality.file_rows)
+if files:
+    st.dataframe(files, column_config=labels, hide_index=True)
+else:
+    st.info(ui.t("quality_no_files"), icon=":material/folder_off:")
+
+st.subheader(ui.t("quality_checks"))
+for finding in ui.derived("quality_findings", quality.findings):
+    check = ui.t(f"quality_check_{finding.check}")
+    found = bool(finding.n_found)
+    with st.expander(
+        ui.t("quality_found", check=check, count=f"{finding.n_found:,}") if found else ui.t("quality_ok", check=check),
+        icon=":material/warning:" if found else ":material/check_circle:",
+    ):
+        if found:
+            if len(finding.rows) < finding.n_found:
+                st.caption(ui.t("quality_shown", shown=len(finding.rows), count=f"{finding.n_found:,}"))
+            st.dataframe(finding.rows, hide_index=True)
+        else:
+            st.caption(ui.t("quality_none"))

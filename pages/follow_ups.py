@@ -1,0 +1,43 @@
+"""Follow-up tracker: per technology category, from departments exposed on visits to adoption."""
+
+import streamlit as st
+
+from innovisits import charts, insights, ui
+
+ui.page_header("followup_page")
+filters = ui.filters()
+lang = ui.lang()
+st.caption(ui.t("followup_intro"))
+
+funnel = ui.query("follow_up_funnel", filters)
+follow_ups = ui.query("follow_up_list", filters)
+if follow_ups.empty:
+    st.info(ui.t("followup_none", template=insights.FOLLOW_UPS_TEMPLATE.name), icon=":material/info:")
+if funnel.empty:
+    ui.empty_state(ui.query("summary", filters).iloc[0])
+else:
+    names = dict(zip(funnel["category_id"], funnel[ui.name("category")], strict=True))
+    category = st.selectbox(ui.t("followup_category"), list(names), format_func=names.get, key="followup_category")
+    ui.chart(
+        charts.funnel(
+            funnel[funnel["category_id"] == category].iloc[0],
+            stages=insights.FUNNEL_STAGES,
+            title=ui.t("followup_chart_funnel", category=names[category]),
+            lang=lang,
+        ),
+        funnel,
+        key="followup_funnel",
+        filter_names=("categories",),
+    )
+    st.subheader(ui.t("followup_list"))
+    statuses = follow_ups["follow_up_status"].map(lambda s: ui.t(f"followup_status_{s}"))
+    st.dataframe(ui.localised_table(follow_ups.assign(follow_up_status=statuses)), hide_index=True)
+st.caption(ui.t("followup_rules"))
+st.download_button(
+    insights.FOLLOW_UPS_TEMPLATE.name,
+    insights.FOLLOW_UPS_TEMPLATE.read_bytes(),
+    file_name=insights.FOLLOW_UPS_TEMPLATE.name,
+    mime="text/csv",
+    icon=":material/download:",
+    key="followup_template",
+)

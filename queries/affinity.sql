@@ -1,0 +1,101 @@
+-- Department × technology affinity. For each department in view and each category seen: how many of the
+-- department's delegates were on visits featuring the category (exposed), that as a share of the
+-- department's delegates, and the lift = that share / the share of all delegates in view, so large
+-- departments do not dominate. `is_unusual` marks pairs with at least $min_support exposed delegates and a
+-- lift of at least $min_lift: the pairs worth a sentence.
+with
+
+delegates as (
+    select * from filtered_participants($date_from, $date_to, $cities, $departments, $kinds, $categories)
+),
+
+categories_seen as (
+    select
+        visit_id,
+        category_id,
+        any_value(category_en) as category_en,
+        any_value(category_zh) as category_zh,
+        avg(interest_score) as interest_score,
+    from filtered_visit_technologies($date_from, $date_to, $cities, $departments, $kinds, $categories)
+    group by visit_id, category_id
+),
+
+department_delegates as (
+    select
+        department,
+        any_value(department_en) as department_en,
+        any_value(department_zh) as department_zh,
+        any_value(kind) as kind,
+        count(*) as delegates,
+    from delegates
+    group by department
+),
+
+categories as (
+    select
+        category_id,
+        any_value(category_en) as category_en,
+        any_value(category_zh) as category_zh,
+    from categories_seen
+    group by category_id
+),
+
+exposure as (
+    select
+        d.department,
+        c.category_id,
+        count(*) as delegates_exposed,
+        avg(c.interest_score) as mean_interest_score,
+    from delegates as d
+    inner join categories_seen as c on c.visit_id = d.visit_id
+    group by d.department, c.category_id
+),
+
+overall as (
+    select
+        category_id,
+        sum(delegates_exposed) / (select count(*) from delegates) as overall_share,
+    from exposure
+    group by category_id
+),
+
+pairs as (
+    select
+        d.department,
+        d.department_en,
+        d.department_zh,
+        d.kind,
+        c.category_id,
+        c.category_en,
+        c.category_zh,
+        d.delegates,
+        coalesce(e.delegates_exposed, 0) as delegates_exposed,
+        coalesce(e.delegates_exposed, 0) / d.delegates as exposure_share,
+        o.overall_share,
+        e.mean_interest_score,
+    from department_delegates as d
+    cross join categories as c
+    left join exposure as e on e.department = d.department and e.category_id = c.category_id
+    left join overall as o on o.category_id = c.category_id
+),
+
+final as (
+    select
+        department,
+        department_en,
+        department_zh,
+        kind,
+        category_id,
+        category_en,
+        category_zh,
+        delegates,
+        delegates_exposed,
+        round(exposure_share, 4) as exposure_share,
+        round(exposure_share / nullif(overall_share, 0), 2) as lift,
+        round(mean_interest_score, 2) as mean_interest_score,
+        coalesce(delegates_exposed >= $min_support and lift >= $min_lift, false) as is_unusual,
+    from pairs
+    order by department, category_id
+)
+
+select * from final

@@ -1,0 +1,38 @@
+-- The follow-ups in view, newest first, each marked with whether the department was exposed to the
+-- category on a visit in view (a follow-up without exposure came from elsewhere).
+with
+
+delegates as (
+    select * from filtered_participants($date_from, $date_to, $cities, $departments, $kinds, $categories)
+),
+
+categories_seen as (
+    select * from filtered_visit_technologies($date_from, $date_to, $cities, $departments, $kinds, $categories)
+),
+
+exposed_pairs as (
+    select distinct
+        d.department,
+        c.category_id,
+    from delegates as d
+    inner join categories_seen as c on c.visit_id = d.visit_id
+),
+
+final as (
+    select
+        f.follow_up_date,
+        f.category_id,
+        f.category_en,
+        f.category_zh,
+        f.department,
+        f.department_en,
+        f.department_zh,
+        f.follow_up_status,
+        f.follow_up_note,
+        e.department is not null as is_exposed,
+    from filtered_follow_ups($date_from, $date_to, $departments, $kinds, $categories) as f
+    left join exposed_pairs as e on e.department = f.department and e.category_id = f.category_id
+    order by f.follow_up_date desc, f.category_id, f.department
+)
+
+select * from final
