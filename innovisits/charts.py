@@ -186,8 +186,12 @@ def reach_over_time(df: pd.DataFrame, *, x: str, title: str, lang: str) -> go.Fi
     return _finish(fig, title)
 
 
-# Latitude stretch for an equirectangular drawing near 22.7° N, so the delta keeps its shape.
+# Latitude stretch for an equirectangular drawing near 22.7° N, so the delta keeps its shape; the box is
+# the one the outline was clipped to (scripts/make_outline.py).
 _MAP_ASPECT = 1.084
+_MAP_BOX = {"lon": [111.9, 115.0], "lat": [21.45, 23.95]}
+# Where a city's label goes when the default (above) would hit a neighbour.
+_LABEL_POSITIONS = {"Macao": "bottom center", "Foshan": "middle left", "Zhongshan": "bottom center"}
 
 
 def city_map(cities: pd.DataFrame, outline: pd.DataFrame, *, value: str, title: str, lang: str) -> go.Figure:
@@ -219,7 +223,7 @@ def city_map(cities: pd.DataFrame, outline: pd.DataFrame, *, value: str, title: 
             y=placed["lat"],
             mode="markers+text",
             text=placed[label],
-            textposition="top center",
+            textposition=[_LABEL_POSITIONS.get(city, "top center") for city in placed["city"]],
             customdata=placed["city"],
             marker={
                 "size": [10 + 40 * (v / largest) ** 0.5 if v else 8 for v in placed[value]],
@@ -235,7 +239,7 @@ def city_map(cities: pd.DataFrame, outline: pd.DataFrame, *, value: str, title: 
             showlegend=False,
         )
     )
-    fig.update_xaxes(range=[111.9, 115.0], visible=False, fixedrange=True)
-    fig.update_yaxes(range=[21.45, 23.95], visible=False, scaleanchor="x", scaleratio=_MAP_ASPECT, fixedrange=True)
+    fig.update_xaxes(range=_MAP_BOX["lon"], visible=False, fixedrange=True, constrain="domain")
+    fig.update_yaxes(range=_MAP_BOX["lat"], visible=False, scaleanchor="x", scaleratio=_MAP_ASPECT, fixedrange=True)
     fig.update_layout(height=560, plot_bgcolor="#D6EAF8", dragmode=False)
     return _finish(fig, title)
