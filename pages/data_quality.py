@@ -8,9 +8,9 @@ ui.page_header("quality_page")
 st.caption(ui.t("quality_intro"))
 store = ui.load_or_stop()
 
-span = ui.query("date_span").iloc[0]
+newest_visit = store.records("date_span")[0]["last_visit_date"]
 newest, changed = st.columns(2)
-newest.metric(ui.t("quality_newest_visit"), str(span["last_visit_date"] or "—"), border=True)
+newest.metric(ui.t("quality_newest_visit"), str(newest_visit or "—"), border=True)
 last_upload = quality.last_upload(store)
 changed.metric(ui.t("quality_last_upload"), f"{last_upload:%Y-%m-%d %H:%M}" if last_upload else "—", border=True)
 
