@@ -31,6 +31,15 @@ department_delegates as (
     group by department
 ),
 
+delegates_per_visit as (
+    select
+        visit_id,
+        department,
+        count(*) as delegates,
+    from delegates
+    group by visit_id, department
+),
+
 categories as (
     select
         category_id,
@@ -40,13 +49,15 @@ categories as (
     group by category_id
 ),
 
+-- Mean interest is weighted by delegates: each exposed delegate counts the visit's score once.
 exposure as (
     select
         d.department,
         c.category_id,
-        count(*) as delegates_exposed,
-        avg(c.interest_score) as mean_interest_score,
-    from delegates as d
+        sum(d.delegates) as delegates_exposed,
+        sum(d.delegates * c.interest_score) / sum(d.delegates) filter (where c.interest_score is not null)
+            as mean_interest_score,
+    from delegates_per_visit as d
     inner join categories_seen as c on c.visit_id = d.visit_id
     group by d.department, c.category_id
 ),
@@ -54,7 +65,7 @@ exposure as (
 overall as (
     select
         category_id,
-        sum(delegates_exposed) / (select count(*) from delegates) as overall_share,
+        sum(delegates_exposed) / (select sum(delegates) from department_delegates) as overall_share,
     from exposure
     group by category_id
 ),

@@ -2,6 +2,10 @@
 -- category on a visit in view (a follow-up without exposure came from elsewhere).
 with
 
+follow_ups_in_view as (
+    select * from filtered_follow_ups($date_from, $date_to, $departments, $kinds, $categories)
+),
+
 delegates as (
     select * from filtered_participants($date_from, $date_to, $cities, $departments, $kinds, $categories)
 ),
@@ -10,12 +14,14 @@ categories_seen as (
     select * from filtered_visit_technologies($date_from, $date_to, $cities, $departments, $kinds, $categories)
 ),
 
+-- Only the pairs that have a follow-up are looked up, so a large visit history costs little here.
 exposed_pairs as (
     select distinct
         d.department,
         c.category_id,
     from delegates as d
     inner join categories_seen as c on c.visit_id = d.visit_id
+    semi join follow_ups_in_view as f on f.department = d.department and f.category_id = c.category_id
 ),
 
 final as (
@@ -30,7 +36,7 @@ final as (
         f.follow_up_status,
         f.follow_up_note,
         e.department is not null as is_exposed,
-    from filtered_follow_ups($date_from, $date_to, $departments, $kinds, $categories) as f
+    from follow_ups_in_view as f
     left join exposed_pairs as e on e.department = f.department and e.category_id = f.category_id
     order by f.follow_up_date desc, f.category_id, f.department
 )
