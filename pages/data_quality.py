@@ -19,7 +19,7 @@ labels = {
     "source_file": ui.t("quality_col_file"),
     "n_rows": ui.t("quality_col_rows"),
     "size_bytes": ui.t("quality_col_bytes"),
-    "modified_at": ui.t("quality_col_modified"),
+    "modified_at": st.column_config.DatetimeColumn(ui.t("quality_col_modified"), format="YYYY-MM-DD HH:mm:ss"),
 }
 st.subheader(ui.t("quality_tables"))
 st.dataframe(
