@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from innovisits import ui
+from innovisits import ui, ui_present
 
 HERE = Path(__file__).parent
 PAGES = [
@@ -15,6 +15,8 @@ PAGES = [
 ]
 
 st.set_page_config(page_title="InnoVisits", page_icon=":material/hub:", layout="wide")
+if ui_present.requested():
+    ui_present.run(HERE / "pages" / "presenter.py")
 
 ui.language_selector()
 navigation = st.navigation(
@@ -26,4 +28,5 @@ navigation = st.navigation(
     }
 )
 ui.sidebar_filters(ui.load_or_stop())
+ui_present.sidebar()
 navigation.run()
