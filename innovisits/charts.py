@@ -246,12 +246,12 @@ def _wrap(text: str, columns: int) -> list[str]:
     lines: list[str] = []
     line, width = "", 0
     for word in re.findall(r"\S+\s*|\s+", text):
-        cells = _cells(word)
+        cells = _cells(word.rstrip())  # trailing space may run past the edge
         if width + cells > columns and cells <= columns:
             lines.append(line)
             line, width = "", 0
         if width + cells <= columns:
-            line, width = line + word, width + cells
+            line, width = line + word, width + _cells(word)
             continue
         for char in word:  # longer than a line (CJK has no spaces): break anywhere
             if width + _cells(char) > columns:
