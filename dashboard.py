@@ -12,6 +12,7 @@ PAGES = [
     ("participation", "page_participation", ":material/groups:"),
     ("interest", "page_interest", ":material/grid_on:"),
     ("explorer", "page_explorer", ":material/travel_explore:"),
+    ("presenter", "present_page", ":material/slideshow:"),
 ]
 
 st.set_page_config(page_title="InnoVisits", page_icon=":material/hub:", layout="wide")

@@ -109,8 +109,9 @@ def safe_table(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def csv_bytes(df: pd.DataFrame) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel opens Chinese text correctly."""
-    return safe_table(df).to_csv(index=False).encode("utf-8-sig")
+    """RFC 4180 CSV (CRLF line ends, so a carriage return inside a cell gets quoted) in UTF-8 with a
+    byte-order mark, so Excel opens Chinese text correctly."""
+    return safe_table(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def xlsx_bytes(df: pd.DataFrame, sheet: str = "InnoVisits") -> bytes:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -76,13 +77,17 @@ def store_query(store: Store) -> Query:
     return query
 
 
-def context(query: Query, filters: Filters, lang: str, today: date | None = None) -> Context:
+def context(
+    query: Query, filters: Filters, lang: str, *, source: Path | None = None, today: date | None = None
+) -> Context:
+    """`source` is the data directory `query` reads (the configured one unless said otherwise): the
+    slides carry the sample-data warning when it is the bundled sample."""
     return Context(
         query=query,
         filters=filters,
         lang=lang,
         summary=query("summary", filters).iloc[0].to_dict(),
-        is_sample=data_dir().resolve() == SAMPLE_DATA_DIR.resolve(),
+        is_sample=(source or data_dir()).resolve() == SAMPLE_DATA_DIR.resolve(),
         today=today or date.today(),
     )
 
@@ -202,9 +207,7 @@ SEQUENCE: tuple[SlideSpec, ...] = (
         key=_summary_key("departments"),
         draw=_participation,
     ),
-    SlideSpec(
-        "interest", "present_interest", "interest_by_city_category", key=_summary_key("cities"), draw=_interest
-    ),
+    SlideSpec("interest", "present_interest", "interest_by_city_category", key=_summary_key("cities"), draw=_interest),
     SlideSpec(
         "latest_visit",
         "present_latest_visit",
@@ -245,7 +248,7 @@ class Deck:
         return " · ".join([*parts, t("present_sample_short", self.lang)] if self.is_sample else parts)
 
 
-def build(query: Query, filters: Filters, lang: str, today: date | None = None) -> Deck:
+def build(query: Query, filters: Filters, lang: str, *, source: Path | None = None, today: date | None = None) -> Deck:
     """The whole sequence for these filters and this language."""
-    ctx = context(query, filters, lang, today)
+    ctx = context(query, filters, lang, source=source, today=today)
     return Deck([build_slide(ctx, spec) for spec in SEQUENCE], lang, ctx.is_sample)

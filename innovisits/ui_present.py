@@ -55,9 +55,8 @@ def enter() -> None:
 
 
 def leave() -> None:
-    for key in (PRESENT_KEY, SLIDE_KEY):
-        if key in st.query_params:
-            del st.query_params[key]
+    """Back to the dashboard, on the Slides page at the same slide."""
+    del st.query_params[PRESENT_KEY]
 
 
 def sidebar() -> None:
@@ -108,7 +107,10 @@ def controls(number: int, total: int, slide: slides.Slide) -> None:
         ui.export_menu(f"slide-{number}-{slide.name}", slide.figure, slide.data)
     with leave_column:
         pack_panel(st.container())
-        st.button(ui.t("present_exit"), on_click=leave, icon=":material/close_fullscreen:", key="present_exit")
+        if requested():
+            st.button(ui.t("present_exit"), on_click=leave, icon=":material/close_fullscreen:", key="present_exit")
+        else:  # the preview page: the same slides, full screen
+            st.button(ui.t("present_open"), on_click=enter, icon=":material/slideshow:", key="present_enter")
     if on:
         _auto_advance(number, total, every)
 

@@ -1,11 +1,12 @@
-"""Presenter mode: one slide at a time, full width, large type (`?present=1&slide=N`, with the filters and
-language of the URL). Opened without ?present=1 it still shows the slides, starting at the first."""
+"""Slides, one at a time. With `?present=1` this is presenter mode: full width, no sidebar, large type, the
+filters and language of the URL. Without it, a preview among the other pages, sidebar and all."""
 
 import streamlit as st
 
 from innovisits import slides, ui, ui_present
 
-ui_present.style()
+if ui_present.requested():
+    ui_present.style()
 ui.load_or_stop()
 context = slides.context(ui.query, ui.filters(), ui.lang())
 total = len(slides.SEQUENCE)

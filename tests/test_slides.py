@@ -23,7 +23,14 @@ def deck(query, lang="en", **filters):
 def test_sequence_order_and_titles(query):
     built = slides.build(query, Filters(), "zh").slides
     assert [s.name for s in built] == ORDER
-    assert [s.title for s in built] == ["InnoVisits 創科考察", "主要數字", "部門參與", "各城市的科技興趣", "最新考察重點", "資料來源及註釋"]
+    assert [s.title for s in built] == [
+        "InnoVisits 創科考察",
+        "主要數字",
+        "部門參與",
+        "各城市的科技興趣",
+        "最新考察重點",
+        "資料來源及註釋",
+    ]
 
 
 def test_key_numbers(query):
@@ -72,8 +79,10 @@ def test_sample_data_is_labelled(monkeypatch):
 
     shown = {s.name: s for s in slides.build(slides.store_query(Store(SAMPLE_DATA_DIR)), Filters(), "en").slides}
     assert "not official figures" in shown["sources"].lines[0]
-    assert slides.build(slides.store_query(Store(SAMPLE_DATA_DIR)), Filters(), "en").footer(3).endswith(
-        "3 / 6 · Illustrative sample data — not official figures"
+    assert (
+        slides.build(slides.store_query(Store(SAMPLE_DATA_DIR)), Filters(), "en")
+        .footer(3)
+        .endswith("3 / 6 · Illustrative sample data — not official figures")
     )
 
 

@@ -34,7 +34,8 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     fmt = args.out.suffix.lower().lstrip(".")
     try:
-        deck = slides.build(slides.store_query(Store(data_dir())), filters_from(args), args.lang)
+        directory = data_dir()
+        deck = slides.build(slides.store_query(Store(directory)), filters_from(args), args.lang, source=directory)
         files = pack.build(deck, [fmt], progress=lambda done, n: print(f"rendered {done}/{n}", file=sys.stderr))
     except (DataError, ExportError) as error:
         print(f"error: {error}", file=sys.stderr)
