@@ -15,7 +15,8 @@ PAGES = [
     ("presenter", "present_page", ":material/slideshow:"),
 ]
 
-st.set_page_config(page_title="InnoVisits", page_icon=":material/hub:", layout="wide")
+# A local icon: a Material icon here would be fetched from fonts.gstatic.com (no requests off the machine).
+st.set_page_config(page_title="InnoVisits", page_icon=HERE / "innovisits" / "static" / "icon.png", layout="wide")
 if ui_present.requested():
     ui_present.run(HERE / "pages" / "presenter.py")
 

@@ -67,10 +67,13 @@ def ranked_bars(
             text=shown[value],
             textposition="auto",
             textfont={"size": LARGE_FONT_SIZE + 4} if large else None,
+            textangle=0,
             hovertemplate="%{y}: %{x:,}<extra></extra>",
         )
     )
-    fig.update_xaxes(title=t(f"col_{value}", lang), tickformat=",d")
+    # Whole numbers only: with small counts plotly would put ticks at 0.5 and ",d" would print them twice.
+    small = shown[value].max() <= 10 if len(shown) else True
+    fig.update_xaxes(title=t(f"col_{value}", lang), tickformat=",d", dtick=1 if small else None)
     fig.update_yaxes(title=None, automargin=True)
     fig.update_layout(height=max(320, 36 * len(shown) + 120))
     return _finish(fig, title, large)

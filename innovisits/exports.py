@@ -2,16 +2,19 @@
 tables as CSV and XLSX with spreadsheet formulas neutralised. No Streamlit here (the page, the pack and
 the CLI share it).
 
-Offline by construction: kaleido is given the plotly.js bundled with plotly and no MathJax (its default
-is a CDN script), and Chromium is Debian's (`BROWSER_PATH`), never a downloaded one."""
+The browser stays open once started (see `_Renderer`). Offline by construction: kaleido is given the
+plotly.js bundled with plotly and no MathJax (its default is a CDN script), and Chromium is Debian's
+(`BROWSER_PATH`), never a downloaded one."""
 
 from __future__ import annotations
 
 import asyncio
+import atexit
+import contextlib
 import io
 import os
+import threading
 from collections.abc import Callable, Coroutine, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -23,6 +26,7 @@ import plotly.graph_objects as go
 SYSTEM_CHROMIUM = Path("/usr/bin/chromium")
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 # A cell starting with one of these is read as a formula (or DDE command) by spreadsheet programs.
+TIMEOUT = 120  # seconds for starting the browser or rendering one image
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MIME = {
     "png": "image/png",
@@ -48,7 +52,7 @@ class Render(NamedTuple):
     scale: float = 1.0
 
 
-def _browser() -> None:
+def _browser_path() -> None:
     """Point kaleido's browser lookup at Debian's Chromium unless BROWSER_PATH already names one."""
     if not os.environ.get("BROWSER_PATH"):
         if not SYSTEM_CHROMIUM.exists():
@@ -56,36 +60,62 @@ def _browser() -> None:
         os.environ["BROWSER_PATH"] = str(SYSTEM_CHROMIUM)
 
 
+class _Renderer:
+    """One Chromium, through kaleido, kept open for the whole process on its own event-loop thread:
+    starting it costs seconds, an image then takes a fraction of one. Any thread may ask for images
+    (requests are futures on that loop, each with a timeout); a failure closes the browser so the next
+    request starts a fresh one."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._kaleido: kaleido.Kaleido | None = None
+
+    def _call(self, coroutine: Coroutine[Any, Any, Any]) -> Any:
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout=TIMEOUT)
+
+    def _open(self) -> kaleido.Kaleido:
+        with self._lock:
+            if self._kaleido is None:
+                _browser_path()
+                if self._loop is None:
+                    self._loop = asyncio.new_event_loop()
+                    threading.Thread(target=self._loop.run_forever, name="kaleido", daemon=True).start()
+                    atexit.register(self.close)
+                browser = kaleido.Kaleido(n=1, mathjax=False, plotlyjs=str(PLOTLY_JS))
+                self._call(browser.open())
+                self._kaleido = browser
+            return self._kaleido
+
+    def close(self) -> None:
+        with self._lock:
+            browser, self._kaleido = self._kaleido, None
+            if browser is not None:
+                with contextlib.suppress(Exception):  # it may be the browser that failed
+                    self._call(browser.close())
+
+    def image(self, item: Render) -> bytes:
+        opts = {"format": item.format, "width": item.width, "height": item.height, "scale": item.scale}
+        try:
+            return self._call(self._open().calc_fig(item.figure.to_dict(), opts=opts))
+        except ExportError:
+            raise
+        except Exception as error:  # kaleido/choreographer raise many kinds; callers need one
+            self.close()
+            raise ExportError(f"rendering failed: {error!r}") from error
+
+
+_renderer = _Renderer()
+
+
 def render(items: Sequence[Render], progress: Callable[[int, int], None] | None = None) -> list[bytes]:
-    """Render every item in one browser session (starting Chromium costs seconds; each image then takes
-    a fraction of one). `progress(done, total)` is called after each image."""
-    _browser()
-
-    async def run() -> list[bytes]:
-        out = []
-        async with kaleido.Kaleido(n=1, mathjax=False, plotlyjs=str(PLOTLY_JS)) as k:
-            for item in items:
-                opts = {"format": item.format, "width": item.width, "height": item.height, "scale": item.scale}
-                out.append(await k.calc_fig(item.figure.to_dict(), opts=opts))
-                if progress:
-                    progress(len(out), len(items))
-        return out
-
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:  # the usual case (a script or page run): progress reaches the caller's thread
-        runner = asyncio.run
-    else:  # inside an event loop already (e.g. a server callback): a thread with its own loop
-        runner = _in_thread
-    try:
-        return runner(run())
-    except Exception as error:  # kaleido/choreographer raise many kinds; the caller needs one
-        raise ExportError(f"rendering failed: {error}") from error
-
-
-def _in_thread(coroutine: Coroutine[Any, Any, list[bytes]]) -> list[bytes]:
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
+    """Images for every item, in order; `progress(done, total)` is called (in the caller's thread) after each."""
+    out = []
+    for item in items:
+        out.append(_renderer.image(item))
+        if progress:
+            progress(len(out), len(items))
+    return out
 
 
 def image(fig: go.Figure, fmt: str, *, width: int = 1200, scale: float = 2.0) -> bytes:

@@ -25,6 +25,7 @@ if slide.figure is not None:
         slide.figure.update_layout(height=640),
         key=f"present_{slide.name}",
         config={"displayModeBar": False, "staticPlot": True},
+        theme=None,  # the figure's own large type and colours, not Streamlit's smaller theme
         alt=slide.title,
     )
 for line in slide.lines:
