@@ -53,18 +53,17 @@ def chart_image(slide: Slide) -> Render:
 
 
 def build(deck: Deck, formats: Iterable[str] = FORMATS, progress: Progress | None = None) -> dict[str, bytes]:
-    """The pack in each of `formats`, with every image rendered in one browser session."""
-    wanted = [f for f in FORMATS if f in set(formats)]
+    """The pack in each of `formats` ("pptx", "pdf"); `progress(done, total)` after each image."""
+    wanted = set(formats)
     charted = [s for s in deck.slides if s.figure is not None]
-    jobs = [*(chart_image(s) for s in charted if "pptx" in wanted)]
-    jobs += [slide_figure(deck, n) for n in range(1, len(deck.slides) + 1) if "pdf" in wanted]
-    images = render(jobs, progress)
+    pictures = [chart_image(s) for s in charted] if "pptx" in wanted else []
+    pages = [slide_figure(deck, n) for n in range(1, len(deck.slides) + 1)] if "pdf" in wanted else []
+    images = render([*pictures, *pages], progress)
     out = {}
     if "pptx" in wanted:
-        pictures = dict(zip((s.name for s in charted), images, strict=False))
-        out["pptx"] = pptx_bytes(deck, pictures)
+        out["pptx"] = pptx_bytes(deck, dict(zip((s.name for s in charted), images, strict=False)))
     if "pdf" in wanted:
-        out["pdf"] = pdf_bytes(images[-len(deck.slides) :])
+        out["pdf"] = pdf_bytes(images[len(pictures) :])
     return out
 
 

@@ -103,8 +103,9 @@ def controls(number: int, total: int, slide: slides.Slide) -> None:
     every = seconds.selectbox(
         ui.t("present_seconds"), SECONDS, index=1, key="present_seconds", label_visibility="collapsed", disabled=not on
     )
-    with export:
-        ui.export_menu(f"slide-{number}-{slide.name}", slide.figure, slide.data)
+    if slide.figure is not None or slide.data is not None:
+        with export:
+            ui.export_menu(f"slide-{number}-{slide.name}", slide.figure, slide.data)
     with leave_column:
         pack_panel(st.container())
         if requested():

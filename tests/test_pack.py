@@ -113,3 +113,13 @@ def test_cli_refuses_other_file_types(known_csv_dir, cli_env, tmp_path):
     assert result.returncode == 2
     assert "must end in .pptx or .pdf" in result.stderr
     assert not (tmp_path / "x.docx").exists()
+
+
+def test_pptx_with_no_visits_in_view_says_so(known_csv_dir):
+    store = Store(known_csv_dir)
+    empty = Filters().with_values(cities=["Guangzhou"], kinds=["public_body"])
+    prs = Presentation(io.BytesIO(pack.build(slides.build(slides.store_query(store), empty, "en"), ["pptx"])["pptx"]))
+    assert len(prs.slides) == 6
+    texts = [[shape.text_frame.text for shape in s.shapes if shape.has_text_frame] for s in prs.slides]
+    assert all("No visits match these filters." in texts[n] for n in range(1, 5))
+    assert not any(shape.shape_type == 13 for s in prs.slides for shape in s.shapes)
