@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from innovisits import ui
+from innovisits import ui, ui_auth
 
 HERE = Path(__file__).parent
 PAGES = [
@@ -22,7 +22,8 @@ navigation = st.navigation(
         ui.t("section_analytics"): [
             st.Page(HERE / "pages" / f"{name}.py", title=ui.t(title), icon=icon, default=name == "overview")
             for name, title, icon in PAGES
-        ]
+        ],
+        ui.t("section_staff"): ui_auth.staff_pages(),
     }
 )
 ui.sidebar_filters(ui.load_or_stop())

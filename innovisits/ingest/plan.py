@@ -16,6 +16,7 @@ from innovisits.config import MAX_UPLOAD_ROWS, max_upload_bytes
 from innovisits.ingest import audit, headers, reading
 from innovisits.ingest.resolve import resolvers as make_resolvers
 from innovisits.ingest.rules import REPORT, TABLES
+from innovisits.ingest.templates import KINDS
 from innovisits.ingest.validate import MISSING, Piece, Problem, check, conflicts, normalise, value_columns
 from innovisits.store import Store
 
@@ -157,12 +158,8 @@ def _summary(store: Store) -> dict[str, int]:
 
 def _header_problems(name: str, table: reading.Table, match: headers.Match) -> list[Problem]:
     if not match.columns:
-        expected = ", ".join(headers.required(match.kind))
-        return [
-            Problem(
-                name, 1, None, ", ".join(table.headers), "unknown_header", {"kind": match.kind, "expected": expected}
-            )
-        ]
+        expected = "; ".join(f"{kind} ({', '.join(dict.fromkeys(headers.required(kind)))})" for kind in KINDS)
+        return [Problem(name, 1, None, ", ".join(table.headers), "unknown_header", {"expected": expected})]
     problems = [Problem(name, 1, column, None, "missing_column", {"kind": match.kind}) for column in match.missing]
     for header in match.unknown:
         if header.startswith("column") and table.rows[header].isna().all():

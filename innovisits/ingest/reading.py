@@ -75,7 +75,7 @@ def read(data: bytes, progress: Callable[[int], None] | None = None) -> Table:
     text, encoding = decode(data, progress)
     with tempfile.TemporaryDirectory(prefix="innovisits-read-") as tmp:
         path = Path(tmp) / "upload.csv"
-        path.write_text(text, encoding="utf-8")
+        path.write_text(text.replace("\r\n", "\n"), encoding="utf-8")  # one line end, in values too
         con = connect()
         try:
             relation = con.read_csv(
