@@ -64,7 +64,7 @@ def _files_table(plan: Plan) -> None:
         }
         for f in plan.files
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, key="upload_file_table")
+    st.dataframe(pd.DataFrame(rows), hide_index=True)
 
 
 def problems(plan: Plan) -> None:
@@ -81,7 +81,7 @@ def problems(plan: Plan) -> None:
         }
         for p in plan.problems
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, key="upload_problems")
+    st.dataframe(pd.DataFrame(rows), hide_index=True)
     _files_table(plan)
 
 
@@ -99,7 +99,6 @@ def preview(plan: Plan) -> None:
             }
         ),
         hide_index=True,
-        key="upload_counts",
     )
     if plan.adds_nothing:
         st.info(ui.t("upload_nothing_new"), icon=":material/check_circle:")
@@ -113,11 +112,10 @@ def preview(plan: Plan) -> None:
             }
         ),
         hide_index=True,
-        key="upload_overview_change",
     )
     if "visits" in plan.new:
         st.markdown(f"**{ui.t('upload_new_visits')}**")
-        st.dataframe(ui.localised_table(plan.new["visits"]), hide_index=True, key="upload_new_visits")
+        st.dataframe(ui.localised_table(plan.new["visits"]), hide_index=True)
 
 
 def confirm(plan: Plan, user: str) -> None:
@@ -164,7 +162,7 @@ def history(user: str) -> None:
         }
         for b in found
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, key="history_table")
+    st.dataframe(pd.DataFrame(rows), hide_index=True)
     active = [b.batch_id for b in found if b.is_active]
     if not active:
         return
