@@ -3,8 +3,9 @@ from the data model (`queries/setup/schema.sql` via `store.schema()`); this file
 cannot say: the header names people use, which columns name a city, department or category, allowed
 values and ranges, row identity, and which table a column points into.
 
-To make a new table ingestible: declare it in `queries/setup/schema.sql` (and `store.TABLES`), then add one
-`TableRule` to `TABLES` below. Validation, templates, preview, storage, undo and history follow from it."""
+To make a new table ingestible: declare it in `queries/setup/schema.sql` (and `store.TABLES`), add one
+`TableRule` to `TABLES` below, and an `upload_kind_<table>` label to `locales/upload.toml`. Recognition,
+validation, templates, preview, storage, undo and history follow from it."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ class TableRule:
         default_factory=dict
     )  # column -> CITY / DEPARTMENT / CATEGORY (names, codes, aliases)
     choices: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # column -> allowed values
+    labels: Mapping[str, str] = field(default_factory=dict)  # choice column -> locale prefix of its labels
     ranges: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # integer column -> (lowest, highest) allowed
     key: tuple[str, ...] = ()  # unique: a stored row with this key must be identical, else it is a conflict
     parents: Mapping[str, str] = field(
@@ -50,6 +52,7 @@ VISITS = TableRule(
     },
     resolves={"city": CITY},
     choices={"visit_type": ("enterprise", "innovation_base", "seminar")},
+    labels={"visit_type": "type"},  # "Enterprise" / "企業" (type_enterprise) are accepted too
     key=("visit_id",),
     example=(
         {
@@ -74,6 +77,7 @@ PARTICIPANTS = TableRule(
     },
     resolves={"department": DEPARTMENT},
     choices={"role": ("leader", "delegate")},
+    labels={"role": "upload_role"},  # 團長 / 團員 accepted too
     parents={"visit_id": "visits"},
     example=(
         {"visit_id": "GBA-2026-01", "department": "EMSD", "participant_id": "", "role": "leader"},

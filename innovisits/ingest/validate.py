@@ -87,7 +87,7 @@ def normalise(piece: Piece, resolvers: Mapping[str, Resolver]) -> None:
 def choice_names(rule: TableRule, column: str) -> dict[str, str]:
     """Allowed values by key or by their label in either language (`type_enterprise` -> 企業)."""
     names = {}
-    prefix = {"visit_type": "type"}.get(column, column)
+    prefix = rule.labels.get(column, column)
     for value in rule.choices[column]:
         names[value.casefold()] = value
         for lang in i18n.LANGUAGES:
