@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -14,7 +15,12 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 FREE_ATTEMPTS = 3  # wrong passwords before waiting starts
 MAX_WAIT = 300.0  # seconds
 _hasher = PasswordHasher()
-_DUMMY = _hasher.hash("no such account")  # unknown accounts cost as much time as known ones
+
+
+@cache
+def _dummy() -> str:
+    """A hash to check unknown accounts against, so they cost as much time as known ones."""
+    return _hasher.hash("no such account")
 
 
 def hash_password(password: str) -> str:
@@ -25,7 +31,7 @@ def verify(accounts: Mapping[str, str], user: str, password: str) -> bool:
     """True when `user` is a configured account and `password` matches its argon2 hash."""
     stored = accounts.get(user)
     try:
-        return _hasher.verify(stored or _DUMMY, password) and stored is not None
+        return _hasher.verify(stored or _dummy(), password) and stored is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 

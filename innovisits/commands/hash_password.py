@@ -6,8 +6,6 @@ import argparse
 import getpass
 import sys
 
-from innovisits.passwords import hash_password
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--user", default="alice", help="account name shown in the printed line")
@@ -15,6 +13,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from innovisits.passwords import hash_password
+
     if args.stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:

@@ -7,13 +7,13 @@ import getpass
 import os
 import sys
 from pathlib import Path
-
-from tqdm import tqdm
+from typing import TYPE_CHECKING
 
 from innovisits.config import data_dir
-from innovisits.ingest.batches import StaleError, commit
-from innovisits.ingest.plan import Plan, Upload, prepare
 from innovisits.store import DataError
+
+if TYPE_CHECKING:
+    from innovisits.ingest.plan import Plan
 
 PROGRESS_FROM = 1 << 20  # bytes: smaller uploads finish before a bar is worth drawing
 
@@ -38,6 +38,12 @@ def summary(plan: Plan) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    # imported here: pandas and pandera take seconds to import, which every other verb would pay
+    from tqdm import tqdm
+
+    from innovisits.ingest.batches import StaleError, commit
+    from innovisits.ingest.plan import Upload, prepare
+
     missing = [str(f) for f in args.files if not f.is_file()]
     if missing:
         print(f"error: no such file: {', '.join(missing)}", file=sys.stderr)

@@ -7,7 +7,6 @@ import sys
 
 from innovisits.commands.ingest import who
 from innovisits.config import data_dir
-from innovisits.ingest.batches import UndoError, undo
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -15,6 +14,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from innovisits.ingest.batches import UndoError, undo  # here: it imports pandas (slow) for ingest
+
     try:
         batch = undo(data_dir(), args.batch, who())
     except UndoError as error:

@@ -15,14 +15,16 @@ import shutil
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
 from innovisits.ingest import audit
-from innovisits.ingest.locking import locked, meta_dir
-from innovisits.ingest.plan import Plan
+from innovisits.ingest.locking import journal, locked, meta_dir
 from innovisits.store import connect, data_version, schema
+
+if TYPE_CHECKING:
+    from innovisits.ingest.plan import Plan
 
 PAUSE_ENV = "INNOVISITS_INGEST_PAUSE"  # seconds to wait between renames: lets a test kill us midway
 
@@ -33,15 +35,6 @@ class StaleError(Exception):
 
 class UndoError(Exception):
     """The batch cannot be withdrawn (unknown, or already withdrawn)."""
-
-
-def _journal(data_dir: Path) -> Path:
-    return meta_dir(data_dir) / "journal.json"
-
-
-def needs_recovery(data_dir: Path) -> bool:
-    """A commit or undo was interrupted after its journal was written (readers must not see it half done)."""
-    return _journal(data_dir).exists()
 
 
 def _fsync(path: Path) -> None:
@@ -59,7 +52,7 @@ def _pause() -> None:
 
 
 def _write_journal(data_dir: Path, entry: dict[str, Any]) -> None:
-    path = _journal(data_dir)
+    path = journal(data_dir)
     temporary = path.with_suffix(".tmp")
     temporary.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
     _fsync(temporary)
@@ -142,7 +135,7 @@ def undo(data_dir: Path, batch_id: str, who: str) -> audit.Batch:
 
 def _finish(data_dir: Path) -> None:
     """Carry out the journal: idempotent, so recovery can run it again after a crash at any point."""
-    entry = json.loads(_journal(data_dir).read_text(encoding="utf-8"))
+    entry = json.loads(journal(data_dir).read_text(encoding="utf-8"))
     for src, dst in entry["moves"]:
         source, target = data_dir / src, data_dir / dst
         if source.exists():
@@ -157,7 +150,7 @@ def _finish(data_dir: Path) -> None:
     record = entry["record"]
     if not audit.has(data_dir, record["event"], record["batch_id"]):
         audit.append(data_dir, record)
-    _journal(data_dir).unlink()
+    journal(data_dir).unlink()
     _fsync(meta_dir(data_dir))
     for leftover in ("staging", "trash"):
         shutil.rmtree(meta_dir(data_dir) / leftover / record["batch_id"], ignore_errors=True)
@@ -167,7 +160,7 @@ def recover(data_dir: Path) -> None:
     """Run while holding the lock exclusively: finish a journalled commit or undo, then drop staging
     files of commits that crashed before their journal (those batches never happened)."""
     meta_dir(data_dir).joinpath("journal.tmp").unlink(missing_ok=True)
-    if _journal(data_dir).exists():
+    if journal(data_dir).exists():
         _finish(data_dir)
     for leftover in ("staging", "trash"):
         folder = meta_dir(data_dir) / leftover

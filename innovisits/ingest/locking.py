@@ -17,6 +17,16 @@ def meta_dir(data_dir: Path) -> Path:
     return Path(data_dir) / META
 
 
+def journal(data_dir: Path) -> Path:
+    """The intent of a commit or undo in progress (see `batches`); present only until it is complete."""
+    return meta_dir(data_dir) / "journal.json"
+
+
+def needs_recovery(data_dir: Path) -> bool:
+    """A commit or undo was interrupted after its journal was written (readers must not see it half done)."""
+    return journal(data_dir).exists()
+
+
 @contextmanager
 def locked(data_dir: Path, *, exclusive: bool) -> Iterator[bool]:
     """Hold the directory lock; yields False (no lock) when the directory cannot hold one (read-only),
@@ -37,9 +47,9 @@ def locked(data_dir: Path, *, exclusive: bool) -> Iterator[bool]:
 @contextmanager
 def reading(data_dir: Path) -> Iterator[None]:
     """For readers: finish or roll back an interrupted ingest first, then hold the lock shared."""
-    from innovisits.ingest.batches import needs_recovery, recover  # batches needs this module
-
     if Path(data_dir).is_dir() and needs_recovery(data_dir):
+        from innovisits.ingest.batches import recover  # only now: batches imports this module
+
         with locked(data_dir, exclusive=True) as held:
             if held:
                 recover(data_dir)
