@@ -94,16 +94,11 @@ def read(data: bytes, progress: Callable[[int], None] | None = None) -> Table:
         except duckdb.Error as error:
             detail = str(error).replace(str(path), "the file").splitlines()[0][:200]
             raise Unreadable("not_csv", detail=detail) from error
-    rows = rows.map(_clean)
+    for column in rows.columns:  # trimmed text, empty as None
+        text = rows[column].astype(object).where(rows[column].notna(), None).map(str.strip, na_action="ignore")
+        rows[column] = text.where(text.fillna("") != "", None)
     rows = rows.dropna(how="all")
     rows.index = rows.index + 2  # row 1 is the header, as a spreadsheet numbers them
     if rows.empty:
         raise Unreadable("no_rows")
     return Table(headers, rows, encoding)
-
-
-def _clean(value: object) -> str | None:
-    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
-        return None
-    text = str(value).strip()
-    return text or None

@@ -69,10 +69,10 @@ def normalise(piece: Piece, resolvers: Mapping[str, Resolver]) -> None:
         values = rows[column.name]
         if column.name in rule.resolves:
             resolver = resolvers[rule.resolves[column.name]]
-            rows[column.name] = values.map(lambda v, r=resolver: None if v is None else (r.resolve(v) or v))
+            rows[column.name] = _each_distinct(values, lambda v, r=resolver: r.resolve(v) or v)
         elif column.name in rule.choices:
             options = choice_names(rule, column.name)
-            rows[column.name] = values.map(lambda v, o=options: None if v is None else o.get(v.casefold(), v))
+            rows[column.name] = _each_distinct(values, lambda v, o=options: o.get(v.casefold(), v))
         elif column.type == "DATE":
             parsed = pd.Series(pd.NaT, index=values.index)
             for fmt in DATE_FORMATS:
@@ -82,6 +82,12 @@ def normalise(piece: Piece, resolvers: Mapping[str, Resolver]) -> None:
             number = pd.to_numeric(values, errors="coerce")
             whole = number.notna() & (number == number.round())
             rows[column.name] = number.where(whole).map(lambda n: f"{int(n)}", na_action="ignore").where(whole, values)
+
+
+def _each_distinct(values: pd.Series, change: Callable[[str], str]) -> pd.Series:
+    """`change` applied once per distinct value (a report repeats the same names thousands of times)."""
+    mapping = {v: change(v) for v in values.dropna().unique()}
+    return values.map(mapping).astype(object).where(values.notna(), None)
 
 
 def choice_names(rule: TableRule, column: str) -> dict[str, str]:
@@ -190,9 +196,12 @@ def conflicts(pieces: list[Piece]) -> list[Problem]:
         columns = value_columns(table)
         first: dict[tuple, tuple[Piece, int, tuple]] = {}
         for piece in mine:
-            keys = piece.rows[list(rule.key)].fillna(MISSING).itertuples(index=False, name=None)
-            values = piece.rows[columns].fillna(MISSING).itertuples(index=False, name=None)
-            for row, key, row_values in zip(piece.rows.index, keys, values, strict=True):
+            rows = piece.rows.fillna(MISSING)
+            if piece.from_report:  # the same visit on every delegate's row: compare each version once
+                rows = rows.drop_duplicates(columns)
+            keys = rows[list(rule.key)].fillna(MISSING).itertuples(index=False, name=None)
+            values = rows[columns].itertuples(index=False, name=None)
+            for row, key, row_values in zip(rows.index, keys, values, strict=True):
                 if key not in first:
                     first[key] = (piece, row, row_values)
                     continue
