@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from innovisits import ui, ui_present
+from innovisits import ui, ui_auth, ui_present
 
 HERE = Path(__file__).parent
 PAGES = [
@@ -36,7 +36,13 @@ if ui_present.requested():
     ui_present.run(HERE / "pages" / "presenter.py")
 
 ui.language_selector()
-navigation = st.navigation({ui.t("section_analytics"): section(PAGES), ui.t("insight_section"): section(INSIGHT_PAGES)})
+navigation = st.navigation(
+    {
+        ui.t("section_analytics"): section(PAGES),
+        ui.t("insight_section"): section(INSIGHT_PAGES),
+        ui.t("section_staff"): ui_auth.staff_pages(),
+    }
+)
 ui.sidebar_filters(ui.load_or_stop())
 ui_present.sidebar()
 navigation.run()

@@ -17,6 +17,7 @@ import duckdb
 
 from innovisits import sql
 from innovisits.filters import Filters
+from innovisits.ingest import locking
 
 TABLES = ("cities", "departments", "technologies", "visits", "participants", "visit_technologies", "follow_ups")
 
@@ -89,11 +90,12 @@ class Store:
 
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = Path(data_dir)
-        self.version = data_version(self.data_dir)
         self.con = connect()
         self.con.execute(sql.load("setup/schema"))
-        for table in TABLES:
-            self._load(table)
+        with locking.reading(self.data_dir):  # an ingest never moves files while we list and read them
+            self.version = data_version(self.data_dir)
+            for table in TABLES:
+                self._load(table)
         self.con.execute(sql.load("setup/filters"))
 
     def _load(self, table: str) -> None:
@@ -107,10 +109,14 @@ class Store:
                 missing = [c.name for c in columns if c.is_required and c.name not in source.columns]
                 if missing:
                     raise DataError(f"missing required column(s) {', '.join(missing)}")
-                source.select(*[_typed(c, source.columns) for c in columns]).insert_into(table)
+                self.insert(table, source)
             except (duckdb.Error, DataError) as error:
                 names = ", ".join(str(p.relative_to(self.data_dir)) for p in paths)
                 raise DataError(f"Table {table!r} could not be read from {names}: {error}") from error
+
+    def insert(self, table: str, source: duckdb.DuckDBPyRelation) -> None:
+        """Append rows matched by column name and cast to the schema (an upload's preview adds its batch)."""
+        source.select(*[_typed(c, source.columns) for c in schema()[table]]).insert_into(table)
 
     def _read_csv(self, paths: list[Path]) -> duckdb.DuckDBPyRelation:
         # Every column as text, so codes such as "001" keep their zeros; the schema casts afterwards.

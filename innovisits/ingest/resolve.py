@@ -1,0 +1,67 @@
+"""Cities, departments and categories as people write them -> the canonical key in the reference tables.
+Every name in the reference tables resolves (English name, Chinese name, code; any case), and
+`data/aliases.csv` adds abbreviations (食環署 -> FEHD). Unknown values get the closest known names."""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from innovisits.config import ALIASES_FILE
+from innovisits.ingest.rules import CATEGORY, CITY, DEPARTMENT
+from innovisits.store import Store
+
+# kind -> (reference table, key column, other name columns)
+REFERENCES = {
+    CITY: ("cities", "city", ("name_zh",)),
+    DEPARTMENT: ("departments", "department_id", ("name_en", "name_zh")),
+    CATEGORY: ("technologies", "category_id", ("name_en", "name_zh")),
+}
+_VARIANTS = str.maketrans({"衛": "衞", "台": "臺"})  # variant characters people type interchangeably
+
+
+def key(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).translate(_VARIANTS).casefold().split())
+
+
+@dataclass(frozen=True)
+class Resolver:
+    kind: str
+    names: dict[str, str]  # normalised name -> canonical key
+    canonical: frozenset[str]
+
+    def resolve(self, value: str) -> str | None:
+        return self.names.get(key(value))
+
+    def closest(self, value: str, n: int = 3) -> list[str]:
+        """The canonical keys whose names look most like `value`, best first."""
+        found = difflib.get_close_matches(key(value), self.names, n=n * 3, cutoff=0.5)
+        return list(dict.fromkeys(self.names[f] for f in found))[:n]
+
+
+def aliases(path: Path = ALIASES_FILE) -> list[dict[str, str]]:
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def resolvers(store: Store) -> dict[str, Resolver]:
+    """One resolver a kind, from the store's reference tables and the aliases file."""
+    found = {}
+    extra = aliases()
+    for kind, (table, key_column, others) in REFERENCES.items():
+        names: dict[str, str] = {}
+        for row in store.con.table(table).select(key_column, *others).fetchall():
+            for name in (*row[1:], row[0]):  # the key wins when a name equals another row's key
+                if name:
+                    names[key(name)] = row[0]
+        canonical = frozenset(names.values())
+        for row in extra:
+            if row["kind"] == kind and row["canonical"] in canonical:
+                names.setdefault(key(row["alias"]), row["canonical"])
+        found[kind] = Resolver(kind, names, canonical)
+    return found

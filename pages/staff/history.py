@@ -1,0 +1,11 @@
+"""Upload history: every batch from the audit log; staff can withdraw one."""
+
+import streamlit as st
+
+from innovisits import ui, ui_auth, ui_upload
+
+user = ui_auth.require_staff()
+st.title(ui.t("page_history"))
+ui_upload.done_message()
+st.write(ui.t("history_intro"))
+ui_upload.history(user)

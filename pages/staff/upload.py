@@ -1,0 +1,20 @@
+"""Upload: staff add visit records from CSV files; check, preview, then store on confirmation."""
+
+import streamlit as st
+
+from innovisits import ui, ui_auth, ui_upload
+
+user = ui_auth.require_staff()
+st.title(ui.t("page_upload"))
+ui_upload.done_message()
+st.write(ui.t("upload_intro"))
+ui_upload.template_downloads()
+uploads = ui_upload.uploaded_files()
+if uploads:
+    plan = ui_upload.check(uploads)
+    if not plan.ok:
+        ui_upload.problems(plan)
+    else:
+        ui_upload.preview(plan)
+        if not plan.adds_nothing:
+            ui_upload.confirm(plan, user)

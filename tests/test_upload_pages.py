@@ -1,0 +1,159 @@
+"""Staff pages through AppTest: viewers never see them, sign-in with an argon2 account set through
+at.secrets, backoff on wrong passwords, and the acceptance path: a Big5 visit report uploaded, previewed,
+confirmed and seen on every page; a malformed file refused with nothing stored; a batch withdrawn."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from innovisits import passwords
+from tests import ingest_files as f
+from tests.test_pages import ENTRY, metrics
+
+PASSWORD = "correct horse battery staple"
+HASH = passwords.hash_password(PASSWORD)
+
+
+@pytest.fixture(autouse=True)
+def fresh_backoff():
+    passwords.ACCOUNTS.failures.clear()
+
+
+@pytest.fixture
+def known(known_csv_dir, data_env):
+    return data_env(known_csv_dir)
+
+
+def app(staff: bool = True) -> AppTest:
+    at = AppTest.from_file(ENTRY, default_timeout=60)
+    if staff:
+        at.secrets["staff"] = {"accounts": {"alice": HASH}}
+    return at.run()
+
+
+def sign_in(at: AppTest, user: str = "alice", password: str = PASSWORD) -> AppTest:
+    at.switch_page("../pages/sign_in.py").run()
+    at.text_input(key="sign_in_user").input(user)
+    at.text_input(key="sign_in_password").input(password)
+    return at.button[0].click().run()
+
+
+def test_viewer_has_no_staff_pages(known):
+    at = app()
+    with pytest.raises(Exception):  # noqa: B017 - not registered for a viewer, so not reachable by URL
+        at.switch_page("../pages/staff/upload.py").run()
+    at = app()
+    at.switch_page("../pages/sign_in.py").run()
+    assert not at.exception
+    assert [t.value for t in at.text_input] == ["", ""]
+
+
+def test_no_staff_configured_explains_how_to_turn_uploading_on(known):
+    at = app(staff=False)
+    at.switch_page("../pages/sign_in.py").run()
+    assert not at.exception
+    assert "Uploading is turned off" in at.warning[0].value
+    assert "python -m innovisits hash-password" in at.markdown[0].value
+    assert not at.text_input  # no form, so no password can be tried
+
+
+def test_wrong_passwords_are_slowed_down(known):
+    at = app()
+    for _ in range(passwords.FREE_ATTEMPTS):
+        sign_in(at, password="wrong")
+        assert at.error[0].value == "Wrong account or password."
+    sign_in(at)  # the right password, but too soon after the third wrong one
+    assert at.error[0].value.startswith("Too many wrong attempts: try again in")
+    assert passwords.ACCOUNTS.wait("alice") > 0
+
+
+def test_backoff_doubles_per_account_and_resets_on_success():
+    backoff = passwords.Backoff()
+    for _ in range(passwords.FREE_ATTEMPTS - 1):
+        backoff.failed("bob", now=0.0)
+    assert backoff.wait("bob", now=0.0) == 0
+    backoff.failed("bob", now=0.0)
+    backoff.failed("bob", now=10.0)
+    assert (backoff.wait("bob", now=10.0), backoff.wait("carol", now=10.0)) == (2.0, 0)
+    backoff.succeeded("bob")
+    assert backoff.wait("bob", now=10.0) == 0
+
+
+def test_sign_in_in_chinese(known):
+    at = AppTest.from_file(ENTRY, default_timeout=60)
+    at.secrets["staff"] = {"accounts": {"alice": HASH}}
+    at.query_params["lang"] = "zh"
+    at.run()
+    sign_in(at)
+    assert at.success[0].value == "已登入為 alice。"
+
+
+def upload(at: AppTest, *files: tuple[str, bytes]) -> AppTest:
+    at.switch_page("../pages/staff/upload.py").run()
+    uploader = at.file_uploader[0]
+    for name, content in files:
+        uploader.upload(name, content, "text/csv")
+    return at.run()
+
+
+def tables(at: AppTest) -> list:
+    """The page's tables in order (AppTest does not expose st.dataframe keys)."""
+    return [d.value for d in at.dataframe]
+
+
+def test_big5_report_preview_confirm_and_seen_on_every_page(known):
+    at = sign_in(app())
+    assert at.success[0].value == "Signed in as alice."
+    upload(at, ("report.csv", f.report_big5()))
+    assert not at.exception, [e.value for e in at.exception]
+    files, counts, change, new_visits = tables(at)
+    assert (files["Recognised as"][0], files["Encoding"][0], files["Rows"][0]) == ("Visit report", "cp950", 3)
+    assert list(counts["New rows"]) == [1, 3, 2] and list(counts["Already stored"]) == [0, 0, 0]
+    assert list(change["Now"]) == list(f.BEFORE.values()) and list(change["After upload"]) == list(f.AFTER.values())
+    assert list(new_visits["Visit"]) == ["K5"] and list(new_visits["City"]) == ["Shenzhen"]
+    assert not list(known.rglob("batch-*"))  # previewed, nothing written yet
+    at.button(key="upload_confirm").click().run()
+    assert at.success[0].value.startswith("Stored as batch ")
+    at.switch_page("../pages/overview.py").run()
+    assert metrics(at) == {"Visits": "5", "Delegates": "13", "Departments": "4", "Cities": "3"}
+    at.switch_page("../pages/participation.py").run()
+    participation = at.dataframe[0].value
+    assert dict(zip(participation["Code"], participation["Delegates"], strict=True))["EMSD"] == 4
+    at.switch_page("../pages/interest.py").run()
+    matrix = at.dataframe[0].value
+    assert matrix[(matrix["City"] == "Shenzhen") & (matrix["Code"] == "robotics")].iloc[0]["Visits"] == 3
+    at.switch_page("../pages/explorer.py").run()
+    assert list(at.dataframe[0].value["Visit"]) == ["K4", "K5", "K3", "K2", "K1"]  # newest first
+
+
+def test_malformed_file_is_refused_on_the_page(known):
+    at = sign_in(app())
+    before = f.tree_hash(known)
+    upload(at, ("bad.csv", f.REPORT.replace("Shenzhen", "Shenzen").encode()))
+    assert at.error[0].value.startswith("Nothing was stored: 3 problem(s) to fix.")
+    problems = tables(at)[0]
+    assert list(problems.iloc[0]) == ["bad.csv", 2, "city", "Shenzen", problems.iloc[0]["What to fix"]]
+    assert "closest known: Shenzhen" in problems.iloc[0]["What to fix"]
+    assert "upload_confirm" not in [b.key for b in at.button]
+    assert f.tree_hash(known) == before
+
+
+def test_history_lists_and_withdraws_a_batch(known):
+    at = sign_in(app())
+    upload(at, ("report.csv", f.REPORT.encode()))
+    at.button(key="upload_confirm").click().run()
+    at.switch_page("../pages/staff/history.py").run()
+    history = tables(at)[0]
+    assert (history["By"][0], history["Files"][0], history["Status"][0]) == ("alice", "report.csv", "Active")
+    at.checkbox(key="history_sure").check().run()
+    at.button(key="history_withdraw").click().run()
+    assert at.success[0].value.startswith("Batch ")
+    assert tables(at)[0]["Status"][0].startswith("Withdrawn")
+    at.switch_page("../pages/overview.py").run()
+    assert metrics(at)["Visits"] == "4"
+
+
+def test_signed_out_staff_lose_the_pages(known):
+    at = sign_in(app())
+    at.button(key="sign_out").click().run()
+    with pytest.raises(Exception):  # noqa: B017
+        at.switch_page("../pages/staff/history.py").run()
