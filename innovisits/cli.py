@@ -12,6 +12,8 @@ from collections.abc import Sequence
 VERBS = {
     "summary": ("summary", "Print the overview numbers for the data directory."),
     "generate": ("generate", "Write a deterministic synthetic data set of any size."),
+    "backup": ("backup", "Write a consistent snapshot of the data directory to a .tar.gz archive."),
+    "restore": ("restore", "Restore a backup archive, verified against its manifest before anything changes."),
 }
 
 
