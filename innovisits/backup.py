@@ -33,7 +33,7 @@ MANIFEST = "manifest.json"
 DATA_PREFIX = "data/"
 # Never part of a snapshot: the lock itself, writers' scratch space, temporary files and caches.
 LOCK_FILE = f"{BOOKKEEPING_DIR}/{LOCK_NAME}"
-SCRATCH_DIR = f"{BOOKKEEPING_DIR}/tmp/"
+SCRATCH_DIRS = (f"{BOOKKEEPING_DIR}/tmp/", f"{BOOKKEEPING_DIR}/staging/")
 EXCLUDED_DIR_NAMES = ("__pycache__", ".cache")
 EXCLUDED_SUFFIXES = (".tmp", ".partial")
 CHUNK = 1 << 20
@@ -92,7 +92,7 @@ def is_excluded(relative: str) -> bool:
     folders = PurePosixPath(relative).parts[:-1]
     return (
         relative == LOCK_FILE
-        or relative.startswith(SCRATCH_DIR)
+        or relative.startswith(SCRATCH_DIRS)
         or relative.endswith(EXCLUDED_SUFFIXES)
         or any(name in EXCLUDED_DIR_NAMES for name in folders)
     )
