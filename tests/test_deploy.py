@@ -185,22 +185,49 @@ def test_access_log_holds_no_client_address_or_query_string(layout):
     assert addresses == []
 
 
-def test_new_data_through_one_replica_is_seen_through_the_other(layout, browser: Browser):
-    """Replica B shows the known numbers; a batch arrives (the ingest CLI/page is on the `upload` branch:
-    until it lands the batch is written into the data directory directly, as the store reads it); B's next
-    run shows it, and so does A."""
+def test_new_data_through_one_replica_is_seen_through_the_other(layout, browser: Browser, tmp_path):
+    """Replica B shows the known numbers; a batch arrives through the ingest CLI (without the `upload` branch
+    it is written into the data directory directly, as the store reads it); B's next run shows it, so does A."""
     replica_a, replica_b = layout.replicas
     page = browser.new_page()
     assert overview(page, layout.url(replica_b)) == KNOWN
-    known_data.add_batch(layout.data)
+    if "ingest" in VERBS:
+        stored = layout.cli("ingest", *map(str, known_data.write_batch(tmp_path, known_data.BATCH, "upload")))
+        assert stored.returncode == 0, stored.stderr
+    else:
+        known_data.add_batch(layout.data)
     assert overview(page, layout.url(replica_b)) == WITH_BATCH
     assert overview(page, layout.url(replica_a)) == WITH_BATCH
     page.close()
 
 
+def ingest(layout, files: list[Path]) -> subprocess.Popen:
+    env = {**os.environ, "INNOVISITS_DATA_DIR": str(layout.data), "PYTHONPATH": str(PROJECT)}
+    command = [sys.executable, "-m", "innovisits", "ingest", *map(str, files)]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+
 @pytest.mark.skipif("ingest" not in VERBS, reason="needs the `ingest` CLI from the `upload` branch (issue 3)")
-def test_two_uploads_at_once_through_different_replicas_lose_nothing(layout):
-    pytest.fail("write once `ingest` lands: two ingests at once, both stored or one refused, nothing lost")
+def test_two_uploads_at_once_lose_nothing(layout, browser: Browser, tmp_path):
+    """Two ingests started together (two staff members on two replicas): each is stored or refused with a
+    message, never both refused, and both replicas then show the known data plus exactly the stored batches."""
+    runs = [
+        ingest(layout, known_data.write_batch(tmp_path / name, batch, name))
+        for name, batch in (("k6", known_data.BATCH_2), ("k7", known_data.BATCH_3))
+    ]
+    results = [(run.wait(timeout=120), *run.communicate()) for run in runs]
+    for code, out, err in results:
+        assert (code == 0 and out) or (code != 0 and err.strip() and "Traceback" not in err), (code, out, err)
+    stored = tuple(code == 0 for code, _, _ in results)
+    expected = {
+        (True, True): known_data.WITH_ALL_BATCHES,
+        (True, False): known_data.WITH_BATCH_AND_2,
+        (False, True): known_data.WITH_BATCH_AND_3,
+    }[stored]
+    page = browser.new_page()
+    for replica in layout.replicas:
+        assert overview(page, layout.url(replica)) == {k.capitalize(): v for k, v in expected.items()}
+    page.close()
 
 
 def test_backup_of_the_live_directory_restores_the_same_numbers(layout, tmp_path):
