@@ -2,6 +2,7 @@
 data directory (the known data set), once for this module; a real Chromium reads the Overview through nginx
 and through each replica. Tests run in file order on one worker and end by stopping the layout."""
 
+import http.client
 import json
 import os
 import signal
@@ -158,6 +159,26 @@ def test_health_and_security_headers_through_nginx(layout):
     assert headers["X-Frame-Options"] == "DENY"
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
     assert headers["Referrer-Policy"] == "same-origin"
+
+
+def put_upload(layout, length: int, body: bytes | None) -> int:
+    """The status of a PUT to Streamlit's upload route through nginx with this Content-Length."""
+    connection = http.client.HTTPConnection("127.0.0.1", layout.port, timeout=60)
+    connection.putrequest("PUT", "/_stcore/upload_file/no-session/no-file")
+    connection.putheader("Content-Type", "multipart/form-data; boundary=x")
+    connection.putheader("Content-Length", str(length))
+    connection.endheaders(body)
+    status = connection.getresponse().status
+    connection.close()
+    return status
+
+
+def test_nginx_passes_the_largest_upload_streamlit_takes(layout):
+    """A 50 MB file in its multipart body reaches Streamlit (which refuses it for having no session, not
+    for its size); a body over Streamlit's own cap (50 MB + 1 MB framing) is refused by nginx first."""
+    limit = 50 * 1024 * 1024
+    assert put_upload(layout, limit + 500, b"\0" * (limit + 500)) not in (413, 502)
+    assert put_upload(layout, limit + 1024 * 1024 + 1, None) == 413
 
 
 def routed_to(layout, route: str, times: int) -> set[str]:
