@@ -2,9 +2,11 @@
 data directory (the known data set), once for this module; a real Chromium reads the Overview through nginx
 and through each replica. Tests run in file order on one worker and end by stopping the layout."""
 
+import gzip
 import http.client
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -159,6 +161,17 @@ def test_health_and_security_headers_through_nginx(layout):
     assert headers["X-Frame-Options"] == "DENY"
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
     assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["Server"] == "nginx"  # no version
+
+
+def test_scripts_are_compressed_through_nginx(layout):
+    with urllib.request.urlopen(layout.url(), timeout=10) as response:
+        script = re.search(r'src="\./(static/js/index\.[^"]+\.js)"', response.read().decode()).group(1)
+    request = urllib.request.Request(layout.url() + script, headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.headers["Content-Encoding"] == "gzip"
+        body = response.read()
+    assert len(gzip.decompress(body)) > 3 * len(body)
 
 
 def put_upload(layout, length: int, body: bytes | None) -> int:
