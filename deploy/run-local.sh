@@ -31,8 +31,8 @@ else
     run=$(mktemp -d "${TMPDIR:-/tmp}/innovisits-run.XXXXXX")
     keep=0
 fi
-mkdir -p "$run/logs" "$run/tmp" "$run/app/.streamlit"
-cp "$deploy/streamlit/config.toml" "$run/app/.streamlit/config.toml"
+mkdir -p "$run/logs" "$run/tmp" "$run/home/.streamlit" "$run/state"
+cp "$deploy/streamlit/config.toml" "$run/home/.streamlit/config.toml"
 
 pids=()
 stop() {
@@ -49,8 +49,8 @@ upstreams=""
 for i in $(seq 1 "$replicas"); do
     p=$((port + i))
     upstreams+="        server 127.0.0.1:$p;"$'\n'
-    # Working directory = where Streamlit finds the production config (as WorkingDirectory= in systemd).
-    (cd "$run/app" && exec "$python" -m streamlit run "$root/dashboard.py" \
+    # As in systemd: HOME holds the production .streamlit/config.toml, the working directory is writable.
+    (cd "$run/state" && HOME="$run/home" exec "$python" -m streamlit run "$root/dashboard.py" \
         --server.port "$p" --server.address 127.0.0.1) >"$run/logs/replica-$p.log" 2>&1 &
     pids+=($!)
 done

@@ -4,9 +4,11 @@ script, and Debian's nginx accepts the site file as shipped."""
 
 import base64
 import hashlib
+import os
 import re
 import shutil
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -46,6 +48,36 @@ def test_production_settings_never_contradict_the_apps_own():
     shared = PRODUCTION.keys() & APP.keys()
     assert {k: PRODUCTION[k] for k in shared} == {k: APP[k] for k in shared}
     assert {"server.headless", "server.maxUploadSize", "browser.gatherUsageStats"} <= shared
+
+
+def effective(home: Path) -> dict[str, object]:
+    """What `streamlit config show` reports for a process whose HOME is `home`, as the replicas run."""
+    shown = subprocess.run(
+        [sys.executable, "-m", "streamlit", "config", "show"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "HOME": str(home)},
+        cwd=home,
+        timeout=60,
+    ).stdout
+    settings, section = {}, ""
+    for line in shown.splitlines():
+        if header := re.fullmatch(r"\[(\w+)\]", line.strip()):
+            section = header.group(1)
+        elif option := re.fullmatch(r"(\w+) = (.+)", line.strip()):
+            settings[f"{section}.{option.group(1)}"] = tomllib.loads(f"v = {option.group(2)}")["v"]
+    return settings
+
+
+def test_streamlit_reads_the_production_settings_from_home(tmp_path):
+    """The unit sets HOME=/etc/innovisits and run-local.sh a home of its own: Streamlit takes the file from there."""
+    (tmp_path / ".streamlit").mkdir()
+    shutil.copy(DEPLOY / "streamlit" / "config.toml", tmp_path / ".streamlit" / "config.toml")
+    got = effective(tmp_path)
+    assert {k: got[k] for k in PRODUCTION} == PRODUCTION
+    assert got["client.showErrorDetails"] == "none"  # not Streamlit's default ("full")
+    unit = (DEPLOY / "systemd" / "innovisits@.service").read_text(encoding="utf-8")
+    assert "Environment=HOME=/etc/innovisits\n" in unit
 
 
 def test_production_settings_are_hardened():
