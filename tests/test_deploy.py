@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+import tomllib
 import urllib.request
 from pathlib import Path
 
@@ -187,9 +188,10 @@ def put_upload(layout, length: int, body: bytes | None) -> int:
 
 
 def test_nginx_passes_the_largest_upload_streamlit_takes(layout):
-    """A 50 MB file in its multipart body reaches Streamlit (which refuses it for having no session, not
-    for its size); a body over Streamlit's own cap (50 MB + 1 MB framing) is refused by nginx first."""
-    limit = 50 * 1024 * 1024
+    """A file of exactly the limit in its multipart body reaches Streamlit (which refuses it for having no
+    session, not for its size); a body over Streamlit's own cap (limit + 1 MB framing) is refused by nginx."""
+    settings = tomllib.loads((PROJECT / "deploy" / "streamlit" / "config.toml").read_text(encoding="utf-8"))
+    limit = settings["server"]["maxUploadSize"] * 1024 * 1024
     assert put_upload(layout, limit + 500, b"\0" * (limit + 500)) not in (413, 502)
     assert put_upload(layout, limit + 1024 * 1024 + 1, None) == 413
 
