@@ -31,9 +31,10 @@ FORMAT = "innovisits-backup"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 DATA_PREFIX = "data/"
-# Never part of a snapshot: the lock itself, writers' scratch space, temporary files and caches.
+# Never part of a snapshot: the lock itself, temporary files and caches. (Everything else in `.innovisits/`
+# is kept: an ingest's staging files and journal only exist between its exclusive-lock steps, or after a
+# crash, when the next ingest or store load needs them to finish or roll back the batch.)
 LOCK_FILE = f"{BOOKKEEPING_DIR}/{LOCK_NAME}"
-SCRATCH_DIRS = (f"{BOOKKEEPING_DIR}/tmp/", f"{BOOKKEEPING_DIR}/staging/")
 EXCLUDED_DIR_NAMES = ("__pycache__", ".cache")
 EXCLUDED_SUFFIXES = (".tmp", ".partial")
 CHUNK = 1 << 20
@@ -92,7 +93,6 @@ def is_excluded(relative: str) -> bool:
     folders = PurePosixPath(relative).parts[:-1]
     return (
         relative == LOCK_FILE
-        or relative.startswith(SCRATCH_DIRS)
         or relative.endswith(EXCLUDED_SUFFIXES)
         or any(name in EXCLUDED_DIR_NAMES for name in folders)
     )

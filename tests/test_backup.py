@@ -38,10 +38,10 @@ def tree(directory: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def source(known_csv_dir: Path) -> Path:
-    """The known data with bookkeeping beside it: an audit log to keep, a lock and scratch files to leave out."""
-    (known_csv_dir / ".innovisits" / "tmp").mkdir(parents=True)
+    """The known data with bookkeeping beside it: an audit log to keep; a lock, temp files, caches to leave out."""
+    (known_csv_dir / ".innovisits" / ".cache").mkdir(parents=True)
     (known_csv_dir / ".innovisits" / "audit.jsonl").write_text('{"batch": 1}\n', encoding="utf-8")
-    (known_csv_dir / ".innovisits" / "tmp" / "upload.csv").write_text("half a file", encoding="utf-8")
+    (known_csv_dir / ".innovisits" / ".cache" / "preview.parquet").write_text("cached", encoding="utf-8")
     (known_csv_dir / "visits" / "part-9.csv.tmp").write_text("visit_id\n", encoding="utf-8")
     lock_path(known_csv_dir).touch()
     return known_csv_dir
@@ -51,7 +51,7 @@ def test_round_trip_restores_every_file_and_the_same_numbers(source, tmp_path):
     manifest = backup(source, tmp_path / "b.tar.gz")
     restore(tmp_path / "b.tar.gz", tmp_path / "restored")
     kept = {k: v for k, v in tree(source).items() if k not in {".innovisits/lock", "visits/part-9.csv.tmp"}}
-    kept = {k: v for k, v in kept.items() if not k.startswith(".innovisits/tmp/")}
+    kept = {k: v for k, v in kept.items() if not k.startswith(".innovisits/.cache/")}
     assert tree(tmp_path / "restored") == kept
     assert ".innovisits/audit.jsonl" in kept and len(manifest.files) == len(kept)
     assert numbers(tmp_path / "restored") == numbers(source) == KNOWN
@@ -127,11 +127,11 @@ def member(name: str, data: bytes = b"", kind: bytes = tarfile.REGTYPE, target: 
 
 
 HOSTILE = {
-    "absolute path": member("/tmp/innovisits-escape.csv", b"x"),
-    "parent directory": member("data/../../escape.csv", b"x"),
-    "symlink": member("data/visits/evil.csv", kind=tarfile.SYMTYPE, target="/etc/passwd"),
-    "hard link": member("data/visits/evil.csv", kind=tarfile.LNKTYPE, target="data/departments.csv"),
-    "foreign entry": member("evil.sh", b"x"),
+    "absolute path": (member("/tmp/innovisits-escape.csv", b"x"), "unsafe path"),
+    "parent directory": (member("data/../../escape.csv", b"x"), "unsafe path"),
+    "symlink": (member("data/visits/evil.csv", kind=tarfile.SYMTYPE, target="/etc/passwd"), "link"),
+    "hard link": (member("data/visits/evil.csv", kind=tarfile.LNKTYPE, target="data/departments.csv"), "link"),
+    "foreign entry": (member("evil.sh", b"x"), "not an InnoVisits backup"),
 }
 
 
@@ -139,9 +139,10 @@ HOSTILE = {
 def test_hostile_archives_are_refused(source, tmp_path, kind):
     """A backup with one hostile entry appended after its manifest."""
     backup(source, tmp_path / "b.tar.gz")
-    appended = lambda info, data: [(info, data), *([HOSTILE[kind]] if info.name == MANIFEST else [])]  # noqa: E731
+    hostile, message = HOSTILE[kind]
+    appended = lambda info, data: [(info, data), *([hostile] if info.name == MANIFEST else [])]  # noqa: E731
     bad = rewrite(tmp_path / "b.tar.gz", tmp_path / "bad.tar.gz", appended)
-    with pytest.raises(BackupError, match="nothing was changed"):
+    with pytest.raises(BackupError, match=f"{message}.*nothing was changed"):
         restore(bad, tmp_path / "target")
     assert not (tmp_path / "target").exists()
     assert not (tmp_path / "escape.csv").exists() and not Path("/tmp/innovisits-escape.csv").exists()
