@@ -7,12 +7,14 @@ import json
 import subprocess
 import sys
 import tarfile
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
 from innovisits.backup import MANIFEST, BackupError, backup, restore
+from innovisits.cli import VERBS
 from innovisits.locking import LockTimeout, data_lock, lock_path
 from innovisits.store import Store
 from tests import known_data
@@ -173,43 +175,71 @@ def test_backup_is_never_written_inside_the_data_directory(source):
         backup(source, source / "backups" / "b.tar.gz")
 
 
+# Adds known_data.BATCH in two steps under the exclusive lock, and waits for a line on stdin between them.
 WRITER = """
-import sys, time
+import sys
 from pathlib import Path
 from innovisits.locking import data_lock
 from tests import known_data
 directory = Path(sys.argv[1])
 with data_lock(directory):
-    rows = known_data.BATCH["visits"]
-    known_data.write_csv(directory / "visits" / "part-2.csv", known_data.TABLES["visits"][0], rows)
+    known_data.write_csv(directory / "visits" / "k5.csv", known_data.TABLES["visits"][0], known_data.BATCH["visits"])
     print("first half written", flush=True)
-    time.sleep(1.5)
-    rows = known_data.BATCH["participants"]
-    known_data.write_csv(directory / "participants" / "part-2.csv", known_data.TABLES["participants"][0], rows)
+    sys.stdin.readline()
+    header, rows = known_data.TABLES["participants"][0], known_data.BATCH["participants"]
+    known_data.write_csv(directory / "participants" / "k5.csv", header, rows)
 """
 
 
 @pytest.mark.slow
-def test_backup_during_a_write_holds_the_whole_batch(known_csv_dir, tmp_path, cli_env):
-    """A writer holding the lock adds a batch in two files with a pause between; a backup started in the
-    pause waits for it, so it holds both files (5 visits, 12 delegates), never the torn 5 and 10."""
+def test_backup_during_a_write_waits_for_the_whole_batch(known_csv_dir, tmp_path, cli_env):
+    """While a writer holds the lock half-way through a batch (visits written, delegates not yet), a backup
+    with a short wait refuses cleanly, and one without waits and then holds both halves (5 visits, 12
+    delegates), never the torn 5 and 10."""
     env = cli_env(known_csv_dir)
     writer = subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(known_csv_dir)], stdout=subprocess.PIPE, text=True, env=env, cwd=PROJECT
+        [sys.executable, "-c", WRITER, str(known_csv_dir)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=PROJECT,
     )
     assert writer.stdout.readline().strip() == "first half written"
-    started = time.monotonic()
-    made = run_cli(env, "backup", "--out", str(tmp_path / "b.tar.gz"))
-    waited = time.monotonic() - started
-    assert writer.wait(timeout=30) == 0 and made.returncode == 0, made.stderr
+    busy = run_cli(env, "backup", "--out", str(tmp_path / "busy.tar.gz"), "--wait", "0.2")
+    assert busy.returncode == 2 and "busy" in busy.stderr and not (tmp_path / "busy.tar.gz").exists()
+    waiting = threading.Thread(target=backup, args=(known_csv_dir, tmp_path / "b.tar.gz"))
+    waiting.start()
+    time.sleep(1)
+    assert waiting.is_alive()  # blocked on the lock
+    writer.communicate("go on\n", timeout=30)
+    waiting.join(timeout=30)
     restore(tmp_path / "b.tar.gz", tmp_path / "restored")
     assert numbers(tmp_path / "restored") == known_data.WITH_BATCH
-    assert waited > 0.5  # it did wait for the writer
 
 
-def can_lock(directory: Path, shared: bool) -> bool:
+@pytest.mark.slow
+@pytest.mark.skipif("ingest" not in VERBS, reason="needs the `ingest` CLI from the `upload` branch (issue 3)")
+def test_backup_during_an_ingest_holds_all_of_the_batch(known_csv_dir, tmp_path, cli_env):
+    """A real ingest, slowed between its renames (the upload branch's INNOVISITS_INGEST_PAUSE), is caught
+    holding the lock; a backup started then waits and holds the whole batch (5 visits, 12 delegates)."""
+    env = {**cli_env(known_csv_dir), "INNOVISITS_INGEST_PAUSE": "0.5"}
+    files = known_data.write_batch(tmp_path / "upload", known_data.BATCH, "k5")
+    ingest = subprocess.Popen(
+        [sys.executable, "-m", "innovisits", "ingest", *map(str, files)], env=env, stdout=subprocess.PIPE, text=True
+    )
+    while ingest.poll() is None and can_lock(known_csv_dir, shared=True, timeout=0.01):
+        pass
+    assert ingest.poll() is None, "the ingest finished before it was caught holding the lock"
+    backup(known_csv_dir, tmp_path / "b.tar.gz")  # in this process: no start-up delay for the ingest to finish in
+    assert ingest.wait(timeout=120) == 0
+    restore(tmp_path / "b.tar.gz", tmp_path / "restored")
+    assert numbers(tmp_path / "restored") == known_data.WITH_BATCH
+
+
+def can_lock(directory: Path, shared: bool, timeout: float = 0.1) -> bool:
     try:
-        with data_lock(directory, shared=shared, timeout=0.1):
+        with data_lock(directory, shared=shared, timeout=timeout):
             return True
     except LockTimeout as error:
         assert str(lock_path(directory)) in str(error)
