@@ -49,7 +49,7 @@ upstreams=""
 for i in $(seq 1 "$replicas"); do
     p=$((port + i))
     upstreams+="        server 127.0.0.1:$p;"$'\n'
-    # As in systemd: HOME holds the production .streamlit/config.toml, the working directory is writable.
+    # As in systemd: ~/.streamlit/config.toml is the production config; HOME and working directory writable.
     (cd "$run/state" && HOME="$run/home" exec "$python" -m streamlit run "$root/dashboard.py" \
         --server.port "$p" --server.address 127.0.0.1) >"$run/logs/replica-$p.log" 2>&1 &
     pids+=($!)

@@ -70,14 +70,15 @@ def effective(home: Path) -> dict[str, object]:
 
 
 def test_streamlit_reads_the_production_settings_from_home(tmp_path):
-    """The unit sets HOME=/etc/innovisits and run-local.sh a home of its own: Streamlit takes the file from there."""
+    """The unit's HOME (/var/lib/innovisits, whose .streamlit links to /etc/innovisits) and run-local.sh's own
+    home hold the production file as ~/.streamlit/config.toml: Streamlit takes its settings from there."""
     (tmp_path / ".streamlit").mkdir()
     shutil.copy(DEPLOY / "streamlit" / "config.toml", tmp_path / ".streamlit" / "config.toml")
     got = effective(tmp_path)
     assert {k: got[k] for k in PRODUCTION} == PRODUCTION
     assert got["client.showErrorDetails"] == "none"  # not Streamlit's default ("full")
     unit = (DEPLOY / "systemd" / "innovisits@.service").read_text(encoding="utf-8")
-    assert "Environment=HOME=/etc/innovisits\n" in unit
+    assert "Environment=HOME=/var/lib/innovisits\n" in unit
 
 
 def test_production_settings_are_hardened():
