@@ -17,6 +17,8 @@ VERBS = {
     "undo": ("undo", "Withdraw an uploaded batch."),
     "history": ("history", "List uploaded batches."),
     "hash-password": ("hash_password", "Print an argon2 hash for a staff account in secrets.toml."),
+    "backup": ("backup", "Write a consistent snapshot of the data directory to a .tar.gz archive."),
+    "restore": ("restore", "Restore a backup archive, verified against its manifest before anything changes."),
 }
 
 

@@ -106,3 +106,38 @@ def build(directory: Path, layout: str) -> Path:
             first(directory / f"{table}.{ext[first]}", header, rows[:half])
             second(directory / table / f"part-1.{ext[second]}", header, rows[half:])
     return directory
+
+
+# Later batches, as uploads add them; worked by hand (departments stay 4 and cities 3 throughout):
+# K5 (Shenzhen) with EMSD and HA delegates: visits 4 + 1 = 5, delegates 10 + 2 = 12.
+# K6 (Guangzhou) with HKUST and FSD: on top of K5, visits 6, delegates 14.
+# K7 (Dongguan) with EMSD: on top of K5, visits 6, delegates 13; on top of K5 and K6, visits 7, delegates 15.
+BATCH = {
+    "visits": [("K5", "2019-04-02", "Shenzhen", "Robot maker", "enterprise", "Return visit", "")],
+    "participants": [("K5", "EMSD", "011", "leader"), ("K5", "HA", "012", "delegate")],
+}
+BATCH_2 = {
+    "visits": [("K6", "2019-04-03", "Guangzhou", "University hall", "seminar", "Second seminar", "")],
+    "participants": [("K6", "HKUST", "013", "delegate"), ("K6", "FSD", "014", "delegate")],
+}
+BATCH_3 = {
+    "visits": [("K7", "2019-04-04", "Dongguan", "PV works", "enterprise", "Solar follow-up", "")],
+    "participants": [("K7", "EMSD", "015", "leader")],
+}
+WITH_BATCH = {"visits": 5, "delegates": 12, "departments": 4, "cities": 3}
+WITH_BATCH_AND_2 = {"visits": 6, "delegates": 14, "departments": 4, "cities": 3}
+WITH_BATCH_AND_3 = {"visits": 6, "delegates": 13, "departments": 4, "cities": 3}
+WITH_ALL_BATCHES = {"visits": 7, "delegates": 15, "departments": 4, "cities": 3}
+
+
+def write_batch(directory: Path, batch: dict[str, list[tuple]], name: str) -> list[Path]:
+    """Write a batch as `<directory>/<table>/<name>.csv` files, as the store reads them; the files written."""
+    paths = [directory / table / f"{name}.csv" for table in batch]
+    for path, (table, rows) in zip(paths, batch.items(), strict=True):
+        write_csv(path, TABLES[table][0], rows)
+    return paths
+
+
+def add_batch(directory: Path) -> None:
+    """Add BATCH to a data directory as part files (beside whatever the directory holds)."""
+    write_batch(directory, BATCH, "part-2")
