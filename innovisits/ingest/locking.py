@@ -1,16 +1,16 @@
-"""The data directory's lock: ingests and undos hold it exclusively while they move files into place,
-store loads hold it shared while they list and read files, so nobody reads half a batch. Bookkeeping
-lives in `<data dir>/.innovisits/`, which every reader and writer ignores as data."""
+"""The data directory's lock (implemented once, in `innovisits.locking`) as ingest uses it: ingests and
+undos hold it exclusively while they move files into place, store loads hold it shared while they list and
+read files, so nobody reads half a batch. Bookkeeping lives in `<data dir>/.innovisits/`, which every
+reader and writer ignores as data."""
 
 from __future__ import annotations
 
-import fcntl
-import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-META = ".innovisits"
+from innovisits.locking import BOOKKEEPING_DIR as META
+from innovisits.locking import data_lock
 
 
 def meta_dir(data_dir: Path) -> Path:
@@ -31,17 +31,13 @@ def needs_recovery(data_dir: Path) -> bool:
 def locked(data_dir: Path, *, exclusive: bool) -> Iterator[bool]:
     """Hold the directory lock; yields False (no lock) when the directory cannot hold one (read-only),
     which is safe because then nobody can ingest into it either."""
-    try:
-        meta_dir(data_dir).mkdir(exist_ok=True)
-        fd = os.open(meta_dir(data_dir) / "lock", os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError:
-        yield False
-        return
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(data_lock(data_dir, shared=not exclusive))
+        except OSError:
+            yield False
+            return
         yield True
-    finally:
-        os.close(fd)  # closing the descriptor releases the lock
 
 
 @contextmanager
