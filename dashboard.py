@@ -14,16 +14,17 @@ PAGES = [
     ("explorer", "page_explorer", ":material/travel_explore:"),
 ]
 
-st.set_page_config(page_title="InnoVisits", page_icon=":material/hub:", layout="wide")
+# A local icon: a `:material/…:` page icon makes the browser fetch the favicon from a font CDN.
+st.set_page_config(page_title="InnoVisits", page_icon=str(HERE / "innovisits" / "assets" / "icon.svg"), layout="wide")
 
 ui.language_selector()
+# One flat list: Streamlit draws a section heading inside the list (<ul><div>), which screen readers
+# cannot follow (axe: list, listitem); see tests/browser/test_accessibility.py.
 navigation = st.navigation(
-    {
-        ui.t("section_analytics"): [
-            st.Page(HERE / "pages" / f"{name}.py", title=ui.t(title), icon=icon, default=name == "overview")
-            for name, title, icon in PAGES
-        ]
-    }
+    [
+        st.Page(HERE / "pages" / f"{name}.py", title=ui.t(title), icon=icon, default=name == "overview")
+        for name, title, icon in PAGES
+    ]
 )
 ui.sidebar_filters(ui.load_or_stop())
 navigation.run()

@@ -6,10 +6,13 @@ what a click (plotly selection) hands back for cross-filtering."""
 
 from __future__ import annotations
 
+import unicodedata
+
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
+from innovisits import formatting
 from innovisits.i18n import name_column, t
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies, and on projectors.
@@ -31,6 +34,40 @@ def _finish(fig: go.Figure, title: str) -> go.Figure:
     return fig
 
 
+def _wrap(label: object, width: int = 24) -> str:
+    """A long category label on several lines (plotly's `<br>`), so a long department name does not squeeze
+    the bars off a phone screen. Width counts a Chinese character as two; only spaces (English) or any point
+    between characters (Chinese) break, so two different names never wrap to the same label."""
+    lines, line, used = [], "", 0
+    for word in str(label).replace(" ", " \0").split("\0"):
+        pieces = [word] if " " in word or word.isascii() else list(word)
+        for piece in pieces:
+            size = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in piece.rstrip())
+            if line and used + size > width:
+                lines.append(line.rstrip())
+                line, used = "", 0
+            line, used = line + piece, used + size + (1 if piece.endswith(" ") else 0)
+    return "<br>".join([*lines, line.rstrip()])
+
+
+def _number_format(value: str) -> str:
+    """d3 format of a metric: means (interest 1–5) with one decimal, counts with thousands separators."""
+    return formatting.AXIS_MEAN if value.startswith("mean_") else formatting.AXIS_COUNT
+
+
+def _ticks(value: str, largest: float) -> dict:
+    """Axis ticks for a metric. Small counts get whole-number steps: plotly would put ticks at 0.2, 0.4 …,
+    which a count format shows as 0 0 0 1 1 1."""
+    fmt = _number_format(value)
+    small_count = fmt == formatting.AXIS_COUNT and (pd.isna(largest) or largest <= 10)
+    return {"tickformat": fmt, **({"dtick": 1} if small_count else {})}
+
+
+def _month_axis(fig: go.Figure, lang: str) -> None:
+    """Months on the x axis and in hover labels written the language's way (Mar 2019 · 2019年3月)."""
+    fig.update_xaxes(tickformat=formatting.AXIS_MONTH[lang], hoverformat=formatting.AXIS_MONTH[lang])
+
+
 def ranked_bars(
     df: pd.DataFrame, *, key: str, label: str, value: str, title: str, lang: str, limit: int | None = None
 ) -> go.Figure:
@@ -40,16 +77,16 @@ def ranked_bars(
     fig = go.Figure(
         go.Bar(
             x=shown[value],
-            y=shown[label],
+            y=shown[label].map(_wrap),
             orientation="h",
             customdata=shown[key],
             marker_color=PALETTE[0],
-            text=shown[value],
+            texttemplate=f"%{{x:{_number_format(value)}}}",
             textposition="auto",
-            hovertemplate="%{y}: %{x:,}<extra></extra>",
+            hovertemplate=f"%{{y}}: %{{x:{_number_format(value)}}}<extra></extra>",
         )
     )
-    fig.update_xaxes(title=t(f"col_{value}", lang), tickformat=",d")
+    fig.update_xaxes(title=t(f"col_{value}", lang), **_ticks(value, shown[value].max()))
     fig.update_yaxes(title=None, automargin=True)
     fig.update_layout(height=max(320, 36 * len(shown) + 120))
     return _finish(fig, title)
@@ -71,8 +108,9 @@ def over_time(df: pd.DataFrame, *, x: str, values: list[str], title: str, lang: 
             )
         )
     fig.update_xaxes(title=t(f"col_{x}", lang))
+    _month_axis(fig, lang)
     fig.update_layout(
-        yaxis={"title": t(f"col_{values[0]}", lang), "rangemode": "tozero", "tickformat": ",d"},
+        yaxis={"title": t(f"col_{values[0]}", lang), "rangemode": "tozero", **_ticks(values[0], df[values[0]].max())},
         height=360,
     )
     if len(values) > 1:
@@ -83,7 +121,7 @@ def over_time(df: pd.DataFrame, *, x: str, values: list[str], title: str, lang: 
                 "side": "right",
                 "rangemode": "tozero",
                 "showgrid": False,
-                "tickformat": ",d",
+                **_ticks(values[1], df[values[1]].max()),
             }
         )
     return _finish(fig, title)
@@ -101,6 +139,8 @@ def stacked_by(df: pd.DataFrame, *, x: str, stack: str, value: str, title: str, 
         labels={x: t(f"col_{x}", lang), value: t(f"col_{value}", lang), stack: t(f"col_{stack}", lang)},
     )
     fig.update_layout(height=360, barmode="stack")
+    fig.update_yaxes(**_ticks(value, df.groupby(x)[value].sum().max()))
+    _month_axis(fig, lang)
     return _finish(fig, title)
 
 
@@ -117,12 +157,12 @@ def heatmap(df: pd.DataFrame, *, rows: str, columns: str, metric: str, title: st
         go.Heatmap(
             z=grid.values,
             x=list(grid.columns),
-            y=list(grid.index),
+            y=[_wrap(r) for r in grid.index],
             customdata=customdata,
             colorscale=SEQUENTIAL,
-            texttemplate="%{z}",
-            hovertemplate="%{x} · %{y}: %{z}<extra></extra>",
-            colorbar={"title": t(f"col_{metric}", lang)},
+            texttemplate=f"%{{z:{_number_format(metric)}}}",
+            hovertemplate=f"%{{x}} · %{{y}}: %{{z:{_number_format(metric)}}}<extra></extra>",
+            colorbar={"title": t(f"col_{metric}", lang), **_ticks(metric, grid.max().max())},
             xgap=2,
             ygap=2,
         )

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Install the Debian packages the tests and exports need, once; a no-op when they are present.
 set -euo pipefail
+# chromium: the browser tests drive it; fonts-noto-cjk: Chinese text in the browser and in exports;
+# nodejs + npm (only when npm is missing): `npm ci` installs axe-core for the accessibility tests.
 packages=(chromium fonts-noto-cjk)
+command -v npm >/dev/null || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
