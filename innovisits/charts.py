@@ -17,18 +17,21 @@ from innovisits.i18n import name_column, t
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies, and on projectors.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+# Fill patterns beside the colours, so a stacked segment is told apart without colour vision (and in greyscale).
+PATTERNS = ["", "/", ".", "x", "\\", "+", "-", "|"]
 SEQUENTIAL = "Blues"
 FONT = "Noto Sans CJK TC, Noto Sans, Source Han Sans TC, Microsoft JhengHei, PingFang TC, sans-serif"
 
 
 def _finish(fig: go.Figure, title: str) -> go.Figure:
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"},
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
         font={"family": FONT, "size": 14},
         colorway=PALETTE,
         template="plotly_white",
         margin={"l": 8, "r": 8, "t": 56, "b": 8},
-        legend={"title": None, "orientation": "h", "y": -0.15},
+        # At the foot of the figure, below the axis labels however many lines they take on a phone.
+        legend={"title": None, "orientation": "h", "x": 0, "yref": "container", "y": 0, "yanchor": "bottom"},
         hoverlabel={"font": {"family": FONT}},
     )
     return fig
@@ -63,9 +66,17 @@ def _ticks(value: str, largest: float) -> dict:
     return {"tickformat": fmt, **({"dtick": 1} if small_count else {})}
 
 
-def _month_axis(fig: go.Figure, lang: str) -> None:
-    """Months on the x axis and in hover labels written the language's way (Mar 2019 · 2019年3月)."""
-    fig.update_xaxes(tickformat=formatting.AXIS_MONTH[lang], hoverformat=formatting.AXIS_MONTH[lang])
+def _month_axis(fig: go.Figure, lang: str, months: int) -> None:
+    """Months on the x axis and in hover labels written the language's way (Mar 2019 · 2019年3月); the dates
+    speak for themselves, so no axis title (it would sit where the legend goes). Up to a year of months,
+    one tick a month: left alone, plotly ticks every other week and labels two ticks with one month."""
+    fig.update_xaxes(
+        title=None,
+        tickformat=formatting.AXIS_MONTH[lang],
+        hoverformat=formatting.AXIS_MONTH[lang],
+        ticklabelstandoff=10,  # clear of the value axes' "0" at the corners
+        **({"dtick": "M1"} if months <= 12 else {}),
+    )
 
 
 def ranked_bars(
@@ -108,7 +119,7 @@ def over_time(df: pd.DataFrame, *, x: str, values: list[str], title: str, lang: 
             )
         )
     fig.update_xaxes(title=t(f"col_{x}", lang))
-    _month_axis(fig, lang)
+    _month_axis(fig, lang, df[x].nunique())
     fig.update_layout(
         yaxis={"title": t(f"col_{values[0]}", lang), "rangemode": "tozero", **_ticks(values[0], df[values[0]].max())},
         height=360,
@@ -136,11 +147,13 @@ def stacked_by(df: pd.DataFrame, *, x: str, stack: str, value: str, title: str, 
         y=value,
         color=stack,
         color_discrete_sequence=PALETTE,
+        pattern_shape=stack,
+        pattern_shape_sequence=PATTERNS,
         labels={x: t(f"col_{x}", lang), value: t(f"col_{value}", lang), stack: t(f"col_{stack}", lang)},
     )
     fig.update_layout(height=360, barmode="stack")
     fig.update_yaxes(**_ticks(value, df.groupby(x)[value].sum().max()))
-    _month_axis(fig, lang)
+    _month_axis(fig, lang, df[x].nunique())
     return _finish(fig, title)
 
 
@@ -167,7 +180,7 @@ def heatmap(df: pd.DataFrame, *, rows: str, columns: str, metric: str, title: st
             ygap=2,
         )
     )
-    fig.update_xaxes(title=t(f"col_{columns}", lang), side="top")
+    fig.update_xaxes(title=t(f"col_{columns}", lang))
     fig.update_yaxes(title=None, automargin=True, autorange="reversed")
     fig.update_layout(height=max(360, 40 * len(grid.index) + 160))
     return _finish(fig, title)

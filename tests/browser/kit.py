@@ -33,6 +33,7 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 ARTIFACTS = PROJECT / "artifacts"  # screenshots and server logs of a test run (CI keeps them)
+LAYOUT_JS = Path(__file__).with_name("layout.js")
 AXE_JS = PROJECT / "node_modules" / "axe-core" / "axe.min.js"
 # The pages in the order of the navigation, by URL path ("" is the default page, Overview).
 PAGES = {"overview": "", "participation": "participation", "interest": "interest", "explorer": "explorer"}
@@ -238,4 +239,26 @@ def click_bar(page: Page, chart: Locator, label: str) -> None:
     box = bar.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # plotly hovers, then clicks
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    wait_for_run(page)
+
+
+def layout_problems(page: Page) -> list[str]:
+    """Sideways scrolling, charts wider than the window, chart labels cut off or on top of each other, and
+    labels or numbers cut short by an ellipsis (measured in the page by layout.js)."""
+    return page.evaluate(LAYOUT_JS.read_text(encoding="utf-8"))
+
+
+def expand_tables(page: Page) -> None:
+    """Open every "numbers behind this chart" panel, so that checks see the tables too."""
+    closed = page.get_by_test_id("stMain").locator("details:not([open]) > summary")
+    for _ in range(closed.count()):
+        closed.first.click()
+    wait_for_run(page)
+
+
+def resize(page: Page, window: str) -> None:
+    """Make the window one of VIEWPORTS; charts follow (plotly relayouts on its own resize observer)."""
+    width, height = VIEWPORTS[window]
+    page.set_viewport_size({"width": width, "height": height})
+    page.wait_for_timeout(300)
     wait_for_run(page)
