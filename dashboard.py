@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from innovisits import ui
+from innovisits import ui, ui_present
 
 HERE = Path(__file__).parent
 PAGES = [
@@ -12,14 +12,17 @@ PAGES = [
     ("participation", "page_participation", ":material/groups:"),
     ("interest", "page_interest", ":material/grid_on:"),
     ("explorer", "page_explorer", ":material/travel_explore:"),
+    ("presenter", "present_page", ":material/slideshow:"),
 ]
 
-# A local icon: a `:material/…:` page icon makes the browser fetch the favicon from a font CDN.
-st.set_page_config(page_title="InnoVisits", page_icon=str(HERE / "innovisits" / "assets" / "icon.svg"), layout="wide")
+# A local icon: a Material icon here would be fetched from fonts.gstatic.com (no requests off the machine).
+st.set_page_config(page_title="InnoVisits", page_icon=HERE / "innovisits" / "static" / "icon.png", layout="wide")
+if ui_present.requested():
+    ui_present.run(HERE / "pages" / "presenter.py")
 
 ui.language_selector()
 # One flat list: Streamlit draws a section heading inside the list (<ul><div>), which screen readers
-# cannot follow (axe: list, listitem); see tests/browser/test_accessibility.py.
+# cannot follow (axe: list, listitem); see tests/browser/test_every_page.py.
 navigation = st.navigation(
     [
         st.Page(HERE / "pages" / f"{name}.py", title=ui.t(title), icon=icon, default=name == "overview")
@@ -27,4 +30,5 @@ navigation = st.navigation(
     ]
 )
 ui.sidebar_filters(ui.load_or_stop())
+ui_present.sidebar()
 navigation.run()

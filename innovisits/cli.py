@@ -12,6 +12,7 @@ from collections.abc import Sequence
 VERBS = {
     "summary": ("summary", "Print the overview numbers for the data directory."),
     "generate": ("generate", "Write a deterministic synthetic data set of any size."),
+    "pack": ("pack", "Write the briefing pack (the presenter slides) as PPTX or PDF."),
 }
 
 

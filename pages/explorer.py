@@ -14,7 +14,7 @@ if visits.empty:
     st.info(ui.t("explorer_none"), icon=":material/search_off:")
 else:
     st.caption(ui.t("explorer_count", shown=f"{len(visits):,}", limit=f"{ui.EXPLORER_LIMIT:,}"))
-    ui.table(visits)
+    ui.table(visits, key="explorer_visits")
     visit_id = st.selectbox(
         ui.t("explorer_open"),
         visits["visit_id"],
@@ -41,4 +41,4 @@ else:
         )
     with right:
         st.markdown(f"**{ui.t('explorer_categories')}**")
-        ui.table(ui.query("visit_categories", visit_id=visit_id))
+        ui.table(ui.query("visit_categories", visit_id=visit_id), key="explorer_categories")

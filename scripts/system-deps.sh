@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Install the Debian packages the tests and exports need, once; a no-op when they are present.
 set -euo pipefail
-# chromium: the browser tests drive it; fonts-noto-cjk: Chinese text in the browser and in exports;
-# nodejs + npm (only when npm is missing): `npm ci` installs axe-core for the accessibility tests.
-packages=(chromium fonts-noto-cjk)
+# chromium: exports and the browser tests; fonts-noto-cjk: Chinese text in the browser and in exports;
+# poppler-utils: the pack tests read PDFs; nodejs + npm (only when npm is missing): `npm ci` installs axe-core
+# for the accessibility tests.
+packages=(chromium fonts-noto-cjk poppler-utils)
 command -v npm >/dev/null || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
