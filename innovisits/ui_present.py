@@ -97,7 +97,6 @@ def controls(number: int, total: int, slide: slides.Slide) -> None:
         shortcut="PageDown",
         help=ui.t("present_next_help"),
         key="present_next",
-        type="primary",
     )
     on = auto.toggle(ui.t("present_auto"), key="present_auto")
     every = seconds.selectbox(

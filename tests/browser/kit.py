@@ -36,7 +36,13 @@ ARTIFACTS = PROJECT / "artifacts"  # screenshots and server logs of a test run (
 LAYOUT_JS = Path(__file__).with_name("layout.js")
 AXE_JS = PROJECT / "node_modules" / "axe-core" / "axe.min.js"
 # The pages in the order of the navigation, by URL path ("" is the default page, Overview).
-PAGES = {"overview": "", "participation": "participation", "interest": "interest", "explorer": "explorer"}
+PAGES = {
+    "overview": "",
+    "participation": "participation",
+    "interest": "interest",
+    "explorer": "explorer",
+    "presenter": "presenter",
+}
 VIEWPORTS = {"laptop": (1366, 768), "projector": (1920, 1080), "phone": (390, 844)}
 RUN_TIMEOUT_MS = 60_000  # generous: the tests share two cores with the rest of the suite
 

@@ -20,9 +20,17 @@ TITLES = {
         "participation": "Departmental participation",
         "interest": "Technology interest by city",
         "explorer": "Visit explorer",
+        "presenter": "Slides",
     },
-    "zh": {"overview": "總覽", "participation": "部門參與", "interest": "各城市的科技興趣", "explorer": "考察紀錄瀏覽"},
+    "zh": {
+        "overview": "總覽",
+        "participation": "部門參與",
+        "interest": "各城市的科技興趣",
+        "explorer": "考察紀錄瀏覽",
+        "presenter": "簡報頁",
+    },
 }
+HEADINGS = {"presenter": {"en": "InnoVisits", "zh": "InnoVisits 創科考察"}}  # a page titled by its first slide
 OPEN_VISIT = {"en": "Open a visit", "zh": "查看考察"}
 ALL = {"Visits": "4", "Delegates": "10", "Departments": "4", "Cities": "3"}
 ALL_ZH = {"考察次數": "4", "團員人次": "10", "部門數目": "4", "城市數目": "3"}
@@ -67,13 +75,13 @@ def test_every_page_through_the_navigation(page: Page, known_server: kit.Server,
     kit.open_page(page, known_server.url, query=f"lang={lang}")
     for name, title in TITLES[lang].items():
         kit.sidebar(page).get_by_role("link", name=title).click()
-        expect(page.locator("h1")).to_have_text(title)
+        expect(page.locator("h1").first).to_have_text(HEADINGS.get(name, {}).get(lang, title))
         kit.wait_for_run(page)
         assert page.url.split("?")[0].rstrip("/") == f"{known_server.url}/{kit.PAGES[name]}".rstrip("/")
         assert page.get_by_test_id("stException").count() == 0
-    # The last page reached is the explorer: the newest visit, its date in the language's own form.
-    caption = {"en": "15 Mar 2019 · Dongguan · Solar roofs", "zh": "2019年3月15日 · 東莞 · Solar roofs"}[lang]
-    expect(page.get_by_role("combobox", name=OPEN_VISIT[lang])).to_have_value(caption)
+        if name == "explorer":  # the newest visit, its date in the language's own form
+            caption = {"en": "15 Mar 2019 · Dongguan · Solar roofs", "zh": "2019年3月15日 · 東莞 · Solar roofs"}[lang]
+            expect(page.get_by_role("combobox", name=OPEN_VISIT[lang])).to_have_value(caption)
 
 
 def test_participation_table_values(page: Page, known_server: kit.Server):
