@@ -4,13 +4,14 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: run test lint format install system-deps
+.PHONY: run test lint format install system-deps screenshots
 
 run: $(STAMP)
 	$(PY) -m streamlit run dashboard.py
 
-test: $(STAMP) system-deps
+test: $(STAMP) system-deps $(NODE_STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest -n 2 --dist loadgroup
@@ -30,6 +31,14 @@ $(STAMP): requirements.txt
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
+
+# axe-core (package.json, pinned in package-lock.json) for the accessibility tests in the browser.
+$(NODE_STAMP): package-lock.json | system-deps
+	npm ci --no-audit --no-fund --loglevel=error
+
+# The README's screenshots (docs/screenshots/*.png), by the same browser code the tests use.
+screenshots: $(STAMP) system-deps
+	$(PY) scripts/screenshots.py docs/screenshots
 
 # Debian packages the tests need (a browser for the browser tests, CJK fonts for exports).
 system-deps:

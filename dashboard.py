@@ -36,13 +36,9 @@ if ui_present.requested():
     ui_present.run(HERE / "pages" / "presenter.py")
 
 ui.language_selector()
-navigation = st.navigation(
-    {
-        ui.t("section_analytics"): section(PAGES),
-        ui.t("insight_section"): section(INSIGHT_PAGES),
-        ui.t("section_staff"): ui_auth.staff_pages(),
-    }
-)
+# One flat list: Streamlit draws a section heading inside the list (<ul><div>), which screen readers
+# cannot follow (axe: list, listitem); see tests/browser/test_every_page.py.
+navigation = st.navigation(section(PAGES) + section(INSIGHT_PAGES) + ui_auth.staff_pages())
 ui.sidebar_filters(ui.load_or_stop())
 ui_present.sidebar()
 navigation.run()

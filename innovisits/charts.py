@@ -14,10 +14,13 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
+from innovisits import formatting
 from innovisits.i18n import name_column, t
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies, and on projectors.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+# Fill patterns beside the colours, so a stacked segment is told apart without colour vision (and in greyscale).
+PATTERNS = ["", "/", ".", "x", "\\", "+", "-", "|"]
 SEQUENTIAL = "Blues"
 FONT = "Noto Sans CJK TC, Noto Sans, Source Han Sans TC, Microsoft JhengHei, PingFang TC, sans-serif"
 # Presenter variant (`large=True`): big type and dark, saturated colours that survive a washed-out projector.
@@ -29,18 +32,51 @@ LARGE_SEQUENTIAL = [[0.0, "#C6DBEF"], [1.0, "#08214A"]]
 
 def _finish(fig: go.Figure, title: str, large: bool = False) -> go.Figure:
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"},
+        title={"text": title, "x": 0, "xanchor": "left"} | ({} if large else {"font": {"size": 15}}),
         font={"family": FONT, "size": LARGE_FONT_SIZE if large else 14} | ({"color": INK} if large else {}),
         colorway=PALETTE,
         template="plotly_white",
         margin={"l": 8, "r": 8, "t": 56, "b": 8},
-        legend={"title": None, "orientation": "h", "y": -0.15},
+        # At the foot of the figure, below the axis labels however many lines they take on a phone.
+        legend={"title": None, "orientation": "h", "x": 0, "yref": "container", "y": 0, "yanchor": "bottom"},
         hoverlabel={"font": {"family": FONT}},
     )
     if large:
         fig.update_xaxes(gridcolor="#8C8C8C", linecolor=INK, tickfont={"color": INK})
         fig.update_yaxes(gridcolor="#8C8C8C", linecolor=INK, tickfont={"color": INK})
     return fig
+
+
+def _label(name: object) -> str:
+    """A category label on several lines, so a long department name does not squeeze the bars off a phone
+    screen (shown as text: plotly would read tags in a name)."""
+    return "<br>".join(escape(line) for line in _wrap(str(name), 24))
+
+
+def _number_format(value: str) -> str:
+    """d3 format of a metric: means (interest 1–5) with one decimal, counts with thousands separators."""
+    return formatting.AXIS_MEAN if value.startswith("mean_") else formatting.AXIS_COUNT
+
+
+def _ticks(value: str, largest: float) -> dict:
+    """Axis ticks for a metric. Small counts get whole-number steps: plotly would put ticks at 0.2, 0.4 …,
+    which a count format shows as 0 0 0 1 1 1."""
+    fmt = _number_format(value)
+    small_count = fmt == formatting.AXIS_COUNT and (pd.isna(largest) or largest <= 10)
+    return {"tickformat": fmt, **({"dtick": 1} if small_count else {})}
+
+
+def _month_axis(fig: go.Figure, lang: str, months: int) -> None:
+    """Months on the x axis and in hover labels written the language's way (Mar 2019 · 2019年3月); the dates
+    speak for themselves, so no axis title (it would sit where the legend goes). Up to a year of months,
+    one tick a month: left alone, plotly ticks every other week and labels two ticks with one month."""
+    fig.update_xaxes(
+        title=None,
+        tickformat=formatting.AXIS_MONTH[lang],
+        hoverformat=formatting.AXIS_MONTH[lang],
+        ticklabelstandoff=10,  # clear of the value axes' "0" at the corners
+        **({"dtick": "M1"} if months <= 12 else {}),
+    )
 
 
 def ranked_bars(
@@ -60,20 +96,18 @@ def ranked_bars(
     fig = go.Figure(
         go.Bar(
             x=shown[value],
-            y=shown[label],
+            y=shown[label].map(_label),
             orientation="h",
             customdata=shown[key],
             marker_color=LARGE_BAR if large else PALETTE[0],
-            text=shown[value],
+            texttemplate=f"%{{x:{_number_format(value)}}}",
             textposition="auto",
             textfont={"size": LARGE_FONT_SIZE + 4} if large else None,
             textangle=0,
-            hovertemplate="%{y}: %{x:,}<extra></extra>",
+            hovertemplate=f"%{{y}}: %{{x:{_number_format(value)}}}<extra></extra>",
         )
     )
-    # Whole numbers only: with small counts plotly would put ticks at 0.5 and ",d" would print them twice.
-    small = shown[value].max() <= 10 if len(shown) else True
-    fig.update_xaxes(title=t(f"col_{value}", lang), tickformat=",d", dtick=1 if small else None)
+    fig.update_xaxes(title=t(f"col_{value}", lang), **_ticks(value, shown[value].max()))
     fig.update_yaxes(title=None, automargin=True)
     fig.update_layout(height=max(320, 36 * len(shown) + 120))
     return _finish(fig, title, large)
@@ -94,9 +128,9 @@ def over_time(df: pd.DataFrame, *, x: str, values: list[str], title: str, lang: 
                 yaxis="y" if i == 0 else "y2",
             )
         )
-    fig.update_xaxes(title=t(f"col_{x}", lang))
+    _month_axis(fig, lang, df[x].nunique())
     fig.update_layout(
-        yaxis={"title": t(f"col_{values[0]}", lang), "rangemode": "tozero", "tickformat": ",d"},
+        yaxis={"title": t(f"col_{values[0]}", lang), "rangemode": "tozero", **_ticks(values[0], df[values[0]].max())},
         height=360,
     )
     if len(values) > 1:
@@ -107,7 +141,7 @@ def over_time(df: pd.DataFrame, *, x: str, values: list[str], title: str, lang: 
                 "side": "right",
                 "rangemode": "tozero",
                 "showgrid": False,
-                "tickformat": ",d",
+                **_ticks(values[1], df[values[1]].max()),
             }
         )
     return _finish(fig, title)
@@ -122,9 +156,13 @@ def stacked_by(df: pd.DataFrame, *, x: str, stack: str, value: str, title: str, 
         y=value,
         color=stack,
         color_discrete_sequence=PALETTE,
+        pattern_shape=stack,
+        pattern_shape_sequence=PATTERNS,
         labels={x: t(f"col_{x}", lang), value: t(f"col_{value}", lang), stack: t(f"col_{stack}", lang)},
     )
     fig.update_layout(height=360, barmode="stack")
+    fig.update_yaxes(**_ticks(value, df.groupby(x)[value].sum().max()))
+    _month_axis(fig, lang, df[x].nunique())
     return _finish(fig, title)
 
 
@@ -153,23 +191,23 @@ def heatmap(
     row_ids = dict(zip(df[row_name], df[row_key], strict=True))
     column_ids = dict(zip(df[column_name], df[column_key], strict=True))
     customdata = [[[row_ids[r], column_ids[c]] for c in grid.columns] for r in grid.index]
-    value = f"%{{z:{number_format}}}" if number_format else "%{z}"
+    value = f"%{{z:{number_format or _number_format(metric)}}}"
     fig = go.Figure(
         go.Heatmap(
             z=grid.values,
             x=list(grid.columns),
-            y=list(grid.index),
+            y=[_label(r) for r in grid.index],
             customdata=customdata,
             colorscale=LARGE_SEQUENTIAL if large else SEQUENTIAL,
             texttemplate=value,
             textfont={"size": LARGE_FONT_SIZE + 4} if large else None,
             hovertemplate=f"%{{x}} · %{{y}}: {value}<extra></extra>",
-            colorbar={"title": t(f"col_{metric}", lang)},
+            colorbar={"title": t(f"col_{metric}", lang), **({} if number_format else _ticks(metric, grid.max().max()))},
             xgap=2,
             ygap=2,
         )
     )
-    fig.update_xaxes(title=t(f"col_{columns}", lang), side="top")
+    fig.update_xaxes(title=t(f"col_{columns}", lang))
     fig.update_yaxes(title=None, automargin=True, autorange="reversed")
     fig.update_layout(height=max(360, 40 * len(grid.index) + 160))
     return _finish(fig, title, large)

@@ -13,8 +13,9 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
-from innovisits import exports, i18n
+from innovisits import exports, formatting, i18n
 from innovisits.config import SAMPLE_DATA_DIR, data_dir
 from innovisits.filters import QUERY_KEYS, Filters
 from innovisits.store import DataError, Store, data_version
@@ -91,8 +92,20 @@ def name(base: str) -> str:
 # -------------------------------------------------------------------------------------------- filters
 
 
+def _through_entry_point() -> None:
+    """Make sure this run went through dashboard.py. Because a `pages/` folder sits beside dashboard.py, a fresh
+    Streamlit server starts in its old folder-based multipage mode: until the first `st.navigation` call, a
+    request for /participation runs pages/participation.py alone, without the language selector and the
+    sidebar filters. Leaving that mode (what `st.navigation` itself does) and rerunning the same page sends
+    this first run through the entry point too. Checked in a real browser by tests/test_browser_pages.py."""
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def _init_from_url() -> None:
     """On a session's first run, the URL decides the filters and language (a copied URL restores a view)."""
+    _through_entry_point()
     if st.session_state.get("_url_loaded"):
         return
     st.session_state["_url_loaded"] = True
@@ -160,10 +173,10 @@ def sidebar_filters(s: Store) -> Filters:
     bar = st.sidebar
     bar.header(t("filters"))
     span = s.records("date_span")[0]
-    left, right = bar.columns(2)
     bounds = {"min_value": span["first_visit_date"] or date(2000, 1, 1), "max_value": date(2100, 12, 31)}
-    left.date_input(t("filter_from"), key=WIDGET_KEYS["date_from"], format="YYYY-MM-DD", **bounds)
-    right.date_input(t("filter_to"), key=WIDGET_KEYS["date_to"], format="YYYY-MM-DD", **bounds)
+    # One above the other: side by side, the sidebar is too narrow to show a whole date.
+    bar.date_input(t("filter_from"), key=WIDGET_KEYS["date_from"], format="YYYY-MM-DD", **bounds)
+    bar.date_input(t("filter_to"), key=WIDGET_KEYS["date_to"], format="YYYY-MM-DD", **bounds)
     bar.multiselect(
         t("filter_cities"),
         options["cities"],
@@ -202,6 +215,7 @@ def sidebar_filters(s: Store) -> Filters:
 
 
 def page_header(title_key: str) -> None:
+    _init_from_url()
     st.title(t(title_key))
     if data_dir().resolve() == SAMPLE_DATA_DIR.resolve():
         st.caption(t("sample_notice"))
@@ -221,6 +235,12 @@ def empty_state(summary: dict) -> bool:
 
 def localised_table(df: pd.DataFrame) -> pd.DataFrame:
     """The numbers shown with headers, kinds and types in the current language; ids kept for reference."""
+    shown, headers = _localised(df)
+    return shown.rename(columns=headers)
+
+
+def _localised(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The columns shown in the current language (values translated) and their headers."""
     other = "_en" if lang() == "zh" else "_zh"
     shown = df[
         [c for c in df.columns if not c.endswith(other) and not (c == "city" and lang() == "zh" and "city_zh" in df)]
@@ -243,7 +263,7 @@ def localised_table(df: pd.DataFrame) -> pd.DataFrame:
             headers[column] = t("col_code") if len(codes) == 1 else f"{t('col_code')} ({t(f'col_{thing}')})"
         elif i18n.t(f"col_{base}", "en") != f"col_{base}":
             headers[column] = t(f"col_{base}")
-    return shown.rename(columns=headers)
+    return shown, headers
 
 
 def chart(fig: go.Figure, data: pd.DataFrame, *, key: str, filter_names: tuple[str, ...] = (), alt: str = "") -> None:
@@ -271,12 +291,28 @@ def chart(fig: go.Figure, data: pd.DataFrame, *, key: str, filter_names: tuple[s
     )
     export_menu(key, fig, data)
     with st.expander(t("data_table"), icon=":material/table:"):
-        st.dataframe(localised_table(data), hide_index=True)
+        _dataframe(data)
+
+
+def _dataframe(df: pd.DataFrame) -> None:
+    """A query result as a grid in the current language: dates written the language's way (still sorted as
+    dates), counts with thousands separators."""
+    shown, headers = _localised(df)
+    config: dict[str, Any] = {}
+    for column in shown.columns:
+        header = headers.get(column, column)
+        if column == "month":
+            config[header] = st.column_config.DateColumn(format=formatting.TABLE_MONTH[lang()])
+        elif column.endswith("_date"):
+            config[header] = st.column_config.DateColumn(format=formatting.TABLE_DATE[lang()])
+        elif pd.api.types.is_integer_dtype(shown[column]):
+            config[header] = st.column_config.NumberColumn(format="localized")
+    st.dataframe(shown.rename(columns=headers), hide_index=True, column_config=config)
 
 
 def table(data: pd.DataFrame, *, key: str) -> None:
     """A table of query results as shown (localised), with its CSV/XLSX export."""
-    st.dataframe(localised_table(data), hide_index=True)
+    _dataframe(data)
     export_menu(key, None, data)
 
 
@@ -319,13 +355,19 @@ def city_names(visited_only: bool = False) -> dict[str, str]:
 
 def visit_caption(visit: pd.Series) -> str:
     """One line naming a visit in a picker: date · city · title."""
-    return " · ".join(str(v) for v in (visit["visit_date"], visit[name("city")], visit["title"] or "") if v)
+    when = formatting.date_text(visit["visit_date"], lang())
+    return " · ".join(str(v) for v in (when, visit[name("city")], visit["title"] or "") if v)
 
 
 def record_table(record: pd.Series) -> pd.DataFrame:
     """One visit's fields as a two-column table (shown as data, so nothing in it is ever rendered)."""
     fields = ("visit_id", "visit_date", "city", "host", "visit_type", "title", "notes")
-    values = {**record, "city": record[name("city")], "visit_type": t(f"type_{record['visit_type']}")}
+    values = {
+        **record,
+        "city": record[name("city")],
+        "visit_type": t(f"type_{record['visit_type']}"),
+        "visit_date": formatting.date_text(record["visit_date"], lang()),
+    }
     return pd.DataFrame(
         {t("field"): [t(f"col_{f}") for f in fields], t("value"): [str(values[f] or "") for f in fields]}
     )

@@ -97,7 +97,6 @@ def controls(number: int, total: int, slide: slides.Slide) -> None:
         shortcut="PageDown",
         help=ui.t("present_next_help"),
         key="present_next",
-        type="primary",
     )
     on = auto.toggle(ui.t("present_auto"), key="present_auto")
     every = seconds.selectbox(
@@ -107,10 +106,10 @@ def controls(number: int, total: int, slide: slides.Slide) -> None:
         with export:
             ui.export_menu(f"slide-{number}-{slide.name}", slide.figure, slide.data)
     with leave_column:
-        pack_panel(st.container())
-        if requested():
+        if requested():  # no sidebar in presenter mode: the pack is offered here
+            pack_panel(st.container())
             st.button(ui.t("present_exit"), on_click=leave, icon=":material/close_fullscreen:", key="present_exit")
-        else:  # the preview page: the same slides, full screen
+        else:  # the preview page (the sidebar offers the pack): the same slides, full screen
             st.button(ui.t("present_open"), on_click=enter, icon=":material/slideshow:", key="present_enter")
     if on:
         _auto_advance(number, total, every)

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Install the Debian packages the tests and exports need (nginx: deploy/run-local.sh), once; a no-op when present.
+# Install the Debian packages the tests and exports need, once; a no-op when they are present.
 set -euo pipefail
+# chromium: exports and the browser tests; fonts-noto-cjk: Chinese text in the browser and in exports;
+# poppler-utils: the pack tests read PDFs; nodejs + npm (only when npm is missing): `npm ci` installs axe-core
+# for the accessibility tests; nginx: deploy/run-local.sh and its tests.
 packages=(chromium fonts-noto-cjk poppler-utils nginx)
+command -v npm >/dev/null || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -54,7 +54,8 @@ def test_participation_chart_in_chinese(query):
 
 def test_interest_heatmap_counts_visits(query):
     cells = deck(query)["interest"].figure.data[0]
-    grid = {(y, x): z for y, row in zip(cells.y, cells.z, strict=True) for x, z in zip(cells.x, row, strict=True)}
+    rows = [y.replace("<br>", " ") for y in cells.y]  # long names are wrapped onto several lines
+    grid = {(y, x): z for y, row in zip(rows, cells.z, strict=True) for x, z in zip(cells.x, row, strict=True)}
     assert grid[("Robots and robotic arms", "Shenzhen")] == 2
     assert grid[("Smart photovoltaic generation", "Dongguan")] == 1
 

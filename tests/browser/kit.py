@@ -1,0 +1,270 @@
+"""Drive the real dashboard in a real browser: a `streamlit run dashboard.py` server on a free localhost port,
+Debian's Chromium through Playwright, and axe-core injected into each page. Shared by the browser tests and by
+`make screenshots` (scripts/screenshots.py), so the README's pictures come from the same code the tests run.
+Launch flags and the waits are explained where they are set."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, Playwright, expect
+
+PROJECT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("INNOVISITS_CHROMIUM", "/usr/bin/chromium")
+# Headless, and none of Chromium's own calls home: this machine (and CI) has no network beyond localhost.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+ARTIFACTS = PROJECT / "artifacts"  # screenshots and server logs of a test run (CI keeps them)
+LAYOUT_JS = Path(__file__).with_name("layout.js")
+AXE_JS = PROJECT / "node_modules" / "axe-core" / "axe.min.js"
+# The pages in the order of the navigation, by URL path ("" is the default page, Overview).
+PAGES = {
+    "overview": "",
+    "participation": "participation",
+    "interest": "interest",
+    "explorer": "explorer",
+    "presenter": "presenter",
+}
+VIEWPORTS = {"laptop": (1366, 768), "projector": (1920, 1080), "phone": (390, 844)}
+RUN_TIMEOUT_MS = 60_000  # generous: the tests share two cores with the rest of the suite
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    """A running dashboard: its base URL and the log it writes (read when a test fails)."""
+
+    url: str
+    log: Path
+
+
+@contextlib.contextmanager
+def serve(data_dir: Path, log: Path, *, startup_timeout: float = 60.0) -> Iterator[Server]:
+    """Start `streamlit run dashboard.py` over `data_dir` on a free port; stop it (its process group) on exit."""
+    port = free_port()
+    env = {**os.environ, "INNOVISITS_DATA_DIR": str(data_dir), "PYTHONPATH": str(PROJECT)}
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "dashboard.py",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+    ]
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            command, cwd=PROJECT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        try:
+            url = f"http://127.0.0.1:{port}"
+            _wait_healthy(url, process, log, startup_timeout)
+            yield Server(url=url, log=log)
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+def _wait_healthy(url: str, process: subprocess.Popen, log: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {process.returncode}:\n{log.read_text(errors='replace')}")
+        with contextlib.suppress(OSError), urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            if response.status == 200:
+                return
+        time.sleep(0.2)
+    raise TimeoutError(f"streamlit not healthy after {timeout} s:\n{log.read_text(errors='replace')}")
+
+
+def launch(playwright: Playwright) -> Browser:
+    """Debian's Chromium, headless (Playwright's own browser builds are not downloaded)."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+
+
+# The one console error not ours to fix. Streamlit's page can be served under a URL prefix, so when a person
+# opens a page's own address (/participation) it first asks for /participation/_stcore/health and
+# /participation/_stcore/host-config, gets 404, then finds the server at the root and carries on. Chromium
+# logs each refused request as an error. Matched exactly: those two endpoints, a 404, under a page's path.
+STREAMLIT_BASE_PATH_PROBE = re.compile(
+    r"Failed to load resource: the server responded with a status of 404 \(Not Found\) "
+    r"\(http://127\.0\.0\.1:\d+/[a-z_]+/_stcore/(health|host-config)\)"
+)
+
+
+@dataclass
+class Console:
+    """Every console message of type error and every uncaught page error, as text."""
+
+    errors: list[str] = field(default_factory=list)
+
+    def watch(self, page: Page) -> Page:
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
+        return page
+
+    def _on_console(self, message: ConsoleMessage) -> None:
+        if message.type != "error":
+            return
+        text = f"{message.text} ({message.location.get('url', '')})"
+        if not STREAMLIT_BASE_PATH_PROBE.match(text):
+            self.errors.append(text)
+
+    def take(self) -> list[str]:
+        """The errors since the last call (each page is checked on its own)."""
+        taken, self.errors = self.errors, []
+        return taken
+
+
+def wait_for_run(page: Page, timeout: float = RUN_TIMEOUT_MS) -> None:
+    """Wait until the app is connected and its script has finished running (Streamlit marks both on stApp)."""
+    app = page.locator('[data-testid="stApp"]')
+    expect(app).to_have_attribute("data-test-connection-state", "CONNECTED", timeout=timeout)
+    expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=timeout)
+    # Elements left over from the previous run are marked stale until the new run replaces them; widgets and
+    # charts whose code is still loading show as skeletons; plotly draws a chart after its element mounts.
+    expect(page.locator('[data-stale="true"]')).to_have_count(0, timeout=timeout)
+    expect(page.locator('[data-testid^="stSkeleton"], [data-testid="stAppSkeleton"]')).to_have_count(0, timeout=timeout)
+    charts = page.get_by_test_id("stPlotlyChart")
+    expect(
+        charts.locator(".main-svg").first.or_(page.locator("body:not(:has([data-testid=stPlotlyChart]))"))
+    ).to_be_attached(timeout=timeout)
+    page.evaluate("document.fonts.ready.then(() => true)")
+
+
+def open_page(page: Page, base: str, path: str = "", query: str = "") -> None:
+    """Open a page by URL as a person does (address bar), and wait until it has rendered."""
+    page.goto(f"{base}/{path}{'?' + query if query else ''}")
+    expect(page.locator("h1").first).to_be_visible(timeout=RUN_TIMEOUT_MS)
+    wait_for_run(page)
+
+
+def sidebar(page: Page) -> Locator:
+    return page.get_by_test_id("stSidebar")
+
+
+def choose(page: Page, label: str, option: str) -> None:
+    """Pick an option in a sidebar multiselect the way a person does: click it, type, press Enter, close."""
+    box = sidebar(page).get_by_test_id("stMultiSelect").filter(has=page.get_by_text(label, exact=True))
+    box.locator("input").click()
+    page.keyboard.type(option)
+    page.get_by_role("option", name=option).first.click()
+    page.keyboard.press("Escape")
+    wait_for_run(page)
+
+
+def screenshot(page: Page, path: Path) -> Path:
+    """The whole page as a person would scroll through it. Streamlit scrolls its main area, not the document,
+    so the window is made as tall as the content for the picture, then put back."""
+    width, height = page.viewport_size["width"], page.viewport_size["height"]
+    content = page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], [data-testid=stSidebarContent]')]"
+        ".map(e => e.scrollHeight))"
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": width, "height": max(height, content)})
+    try:
+        wait_for_run(page)
+        page.screenshot(path=str(path))
+    finally:
+        page.set_viewport_size({"width": width, "height": height})
+    return path
+
+
+def metrics(page: Page) -> dict[str, str]:
+    """The Overview's key numbers as a person reads them: label -> value."""
+    out = {}
+    for metric in page.get_by_test_id("stMetric").all():
+        label = metric.get_by_test_id("stMetricLabel").inner_text().strip()
+        out[label] = metric.get_by_test_id("stMetricValue").inner_text().strip()
+    return out
+
+
+def axe_violations(page: Page, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict]:
+    """Run axe-core (the npm package, injected from node_modules) on the page as it is now."""
+    if not AXE_JS.exists():
+        raise FileNotFoundError(f"{AXE_JS} missing: run `npm ci` (make test does)")
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate("""async () => await axe.run(document, {resultTypes: ['violations']})""")
+    return [v for v in result["violations"] if v["impact"] in impacts]
+
+
+def describe(violations: list[dict]) -> str:
+    """A readable list: rule, impact, and where (CSS target of each node)."""
+    lines = []
+    for v in violations:
+        lines.append(f"{v['id']} ({v['impact']}): {v['help']}")
+        lines.extend(f"    {node['target']}: {node.get('failureSummary', '')[:200]}" for node in v["nodes"][:8])
+    return "\n".join(lines)
+
+
+def click_bar(page: Page, chart: Locator, label: str) -> None:
+    """Click the bar of a horizontal bar chart whose category reads `label`, where a person would: on the bar.
+    The bar is found from the chart's own data (plotly keeps it on the element), then clicked by position."""
+    expect(chart.locator(".barlayer .point").first).to_be_attached()
+    index = chart.locator(".js-plotly-plot").evaluate(
+        "(plot, label) => plot.data[0].y.map(y => String(y).replaceAll('<br>', ' ')).indexOf(label)", label
+    )
+    assert index >= 0, f"no bar {label!r}"
+    bar = chart.locator(".barlayer .point").nth(index)
+    bar.scroll_into_view_if_needed()
+    box = bar.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # plotly hovers, then clicks
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    wait_for_run(page)
+
+
+def layout_problems(page: Page) -> list[str]:
+    """Sideways scrolling, charts wider than the window, chart labels cut off or on top of each other, and
+    labels or numbers cut short by an ellipsis (measured in the page by layout.js)."""
+    return page.evaluate(LAYOUT_JS.read_text(encoding="utf-8"))
+
+
+def expand_tables(page: Page) -> None:
+    """Open every "numbers behind this chart" panel, so that checks see the tables too."""
+    closed = page.get_by_test_id("stMain").locator("details:not([open]) > summary")
+    for _ in range(closed.count()):
+        closed.first.click()
+    wait_for_run(page)
+
+
+def resize(page: Page, window: str) -> None:
+    """Make the window one of VIEWPORTS; charts follow (plotly relayouts on its own resize observer)."""
+    width, height = VIEWPORTS[window]
+    page.set_viewport_size({"width": width, "height": height})
+    page.wait_for_timeout(300)
+    wait_for_run(page)
