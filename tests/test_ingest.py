@@ -259,3 +259,26 @@ def test_templates_and_examples_are_accepted(tmp_path, kind):
     assert plan.ok, [p.line() for p in plan.problems]
     assert plan.counts()
     assert [p.code for p in prepare([Upload("t.csv", templates.template(kind))], data).problems] == ["no_rows"]
+
+
+FOLLOW_UPS = (
+    "category,部門,stage,date,note\nrobotics,消防處,trial,1/6/2019,Trial of arms\nsmart_pv,HA,idea,2019年7月2日,\n"
+)
+
+
+def test_follow_ups_upload_through_the_same_rules(data):
+    """A follow-up file with Chinese headers and names is recognised, stored, and idempotent (an empty note
+    matches the stored missing one); a status outside the stages is refused."""
+    plan = prepare([Upload("follow.csv", FOLLOW_UPS.encode("cp950"))], data)
+    assert plan.ok, [p.line() for p in plan.problems]
+    assert plan.counts() == {"follow_ups": 2}
+    assert batches.commit(plan, "tester")
+    rows = Store(data).con.table("follow_ups").order("date").fetchall()
+    assert [(r[0], r[1], r[2], str(r[3])) for r in rows] == [
+        ("robotics", "FSD", "trial", "2019-06-01"),
+        ("smart_pv", "HA", "idea", "2019-07-02"),
+    ]
+    again = prepare([Upload("follow.csv", FOLLOW_UPS.encode("cp950"))], data)
+    assert again.ok and again.counts() == {} and again.duplicates == {"follow_ups": 2}
+    bad = prepare([Upload("bad.csv", b"category_id,department,status,date\nrobotics,FSD,maybe,2019-01-01\n")], data)
+    assert [code(p) for p in bad.problems] == [("bad.csv", 2, "status", "maybe", "bad_choice")]

@@ -212,6 +212,11 @@ def _parent_keys(store: Store, pieces: list[Piece]) -> dict[str, set[str]]:
     return parents
 
 
+def _empty_is_missing(value: object) -> object:
+    """An empty text and a missing value are the same answer (a CSV's empty cell is stored as null)."""
+    return MISSING if value == "" else value
+
+
 def _against_store(store: Store, table: str, pieces: list[Piece]) -> tuple[pd.DataFrame, int, list[Problem]]:
     """The rows not yet stored, how many are, and keys stored with different values. Keyed tables match
     by key; other tables by whole row, counted (two identical delegates stay two)."""
@@ -231,7 +236,11 @@ def _against_store(store: Store, table: str, pieces: list[Piece]) -> tuple[pd.Da
     found = merged["_merge"] == "both"
     problems = []
     for record in merged[found].to_dict("records"):
-        differing = [c for c in columns if c not in match_on and record[c] != record[f"{c}_stored"]]
+        differing = [
+            c
+            for c in columns
+            if c not in match_on and _empty_is_missing(record[c]) != _empty_is_missing(record[f"{c}_stored"])
+        ]
         if differing:
             piece = pieces[record["_piece"]]
             column = differing[0]
