@@ -38,7 +38,7 @@ if ui_present.requested():
 ui.language_selector()
 # One flat list: Streamlit draws a section heading inside the list (<ul><div>), which screen readers
 # cannot follow (axe: list, listitem); see tests/browser/test_every_page.py.
-navigation = st.navigation(section(PAGES) + section(INSIGHT_PAGES) + ui_auth.staff_pages())
+navigation = st.navigation(section(PAGES) + section(INSIGHT_PAGES) + ui_auth.staff_pages(), expanded=True)
 ui.sidebar_filters(ui.load_or_stop())
 ui_present.sidebar()
 navigation.run()

@@ -62,8 +62,11 @@ class Server:
 
 
 @contextlib.contextmanager
-def serve(data_dir: Path, log: Path, *, startup_timeout: float = 60.0) -> Iterator[Server]:
-    """Start `streamlit run dashboard.py` over `data_dir` on a free port; stop it (its process group) on exit."""
+def serve(
+    data_dir: Path, log: Path, *, startup_timeout: float = 60.0, options: tuple[str, ...] = ()
+) -> Iterator[Server]:
+    """Start `streamlit run dashboard.py` over `data_dir` on a free port (with extra Streamlit command-line
+    `options`, e.g. a secrets file); stop it (its process group) on exit."""
     port = free_port()
     env = {**os.environ, "INNOVISITS_DATA_DIR": str(data_dir), "PYTHONPATH": str(PROJECT)}
     command = [
@@ -78,6 +81,7 @@ def serve(data_dir: Path, log: Path, *, startup_timeout: float = 60.0) -> Iterat
         "127.0.0.1",
         "--server.headless",
         "true",
+        *options,
     ]
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as out:
