@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from innovisits import ui, ui_auth
+from innovisits import ui, ui_auth, ui_present
 
 HERE = Path(__file__).parent
 PAGES = [
@@ -12,9 +12,13 @@ PAGES = [
     ("participation", "page_participation", ":material/groups:"),
     ("interest", "page_interest", ":material/grid_on:"),
     ("explorer", "page_explorer", ":material/travel_explore:"),
+    ("presenter", "present_page", ":material/slideshow:"),
 ]
 
-st.set_page_config(page_title="InnoVisits", page_icon=":material/hub:", layout="wide")
+# A local icon: a Material icon here would be fetched from fonts.gstatic.com (no requests off the machine).
+st.set_page_config(page_title="InnoVisits", page_icon=HERE / "innovisits" / "static" / "icon.png", layout="wide")
+if ui_present.requested():
+    ui_present.run(HERE / "pages" / "presenter.py")
 
 ui.language_selector()
 navigation = st.navigation(
@@ -27,4 +31,5 @@ navigation = st.navigation(
     }
 )
 ui.sidebar_filters(ui.load_or_stop())
+ui_present.sidebar()
 navigation.run()

@@ -6,6 +6,10 @@ what a click (plotly selection) hands back for cross-filtering."""
 
 from __future__ import annotations
 
+import re
+from html import escape
+from unicodedata import east_asian_width
+
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
@@ -16,23 +20,39 @@ from innovisits.i18n import name_column, t
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 SEQUENTIAL = "Blues"
 FONT = "Noto Sans CJK TC, Noto Sans, Source Han Sans TC, Microsoft JhengHei, PingFang TC, sans-serif"
+# Presenter variant (`large=True`): big type and dark, saturated colours that survive a washed-out projector.
+LARGE_FONT_SIZE = 26
+INK = "#000000"
+LARGE_BAR = "#00457C"
+LARGE_SEQUENTIAL = [[0.0, "#C6DBEF"], [1.0, "#08214A"]]
 
 
-def _finish(fig: go.Figure, title: str) -> go.Figure:
+def _finish(fig: go.Figure, title: str, large: bool = False) -> go.Figure:
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left"},
-        font={"family": FONT, "size": 14},
+        font={"family": FONT, "size": LARGE_FONT_SIZE if large else 14} | ({"color": INK} if large else {}),
         colorway=PALETTE,
         template="plotly_white",
         margin={"l": 8, "r": 8, "t": 56, "b": 8},
         legend={"title": None, "orientation": "h", "y": -0.15},
         hoverlabel={"font": {"family": FONT}},
     )
+    if large:
+        fig.update_xaxes(gridcolor="#8C8C8C", linecolor=INK, tickfont={"color": INK})
+        fig.update_yaxes(gridcolor="#8C8C8C", linecolor=INK, tickfont={"color": INK})
     return fig
 
 
 def ranked_bars(
-    df: pd.DataFrame, *, key: str, label: str, value: str, title: str, lang: str, limit: int | None = None
+    df: pd.DataFrame,
+    *,
+    key: str,
+    label: str,
+    value: str,
+    title: str,
+    lang: str,
+    limit: int | None = None,
+    large: bool = False,
 ) -> go.Figure:
     """Horizontal bars, largest on top: departments, categories, cities."""
     shown = df.nlargest(limit, value) if limit else df
@@ -43,16 +63,20 @@ def ranked_bars(
             y=shown[label],
             orientation="h",
             customdata=shown[key],
-            marker_color=PALETTE[0],
+            marker_color=LARGE_BAR if large else PALETTE[0],
             text=shown[value],
             textposition="auto",
+            textfont={"size": LARGE_FONT_SIZE + 4} if large else None,
+            textangle=0,
             hovertemplate="%{y}: %{x:,}<extra></extra>",
         )
     )
-    fig.update_xaxes(title=t(f"col_{value}", lang), tickformat=",d")
+    # Whole numbers only: with small counts plotly would put ticks at 0.5 and ",d" would print them twice.
+    small = shown[value].max() <= 10 if len(shown) else True
+    fig.update_xaxes(title=t(f"col_{value}", lang), tickformat=",d", dtick=1 if small else None)
     fig.update_yaxes(title=None, automargin=True)
     fig.update_layout(height=max(320, 36 * len(shown) + 120))
-    return _finish(fig, title)
+    return _finish(fig, title, large)
 
 
 def over_time(df: pd.DataFrame, *, x: str, values: list[str], title: str, lang: str) -> go.Figure:
@@ -104,7 +128,9 @@ def stacked_by(df: pd.DataFrame, *, x: str, stack: str, value: str, title: str, 
     return _finish(fig, title)
 
 
-def heatmap(df: pd.DataFrame, *, rows: str, columns: str, metric: str, title: str, lang: str) -> go.Figure:
+def heatmap(
+    df: pd.DataFrame, *, rows: str, columns: str, metric: str, title: str, lang: str, large: bool = False
+) -> go.Figure:
     """A rows × columns matrix of one metric (category × city, department × city). Each cell carries the
     row and column ids in `customdata`, in that order, for selection."""
     row_name, column_name = name_column(rows, lang), name_column(columns, lang)
@@ -119,8 +145,9 @@ def heatmap(df: pd.DataFrame, *, rows: str, columns: str, metric: str, title: st
             x=list(grid.columns),
             y=list(grid.index),
             customdata=customdata,
-            colorscale=SEQUENTIAL,
+            colorscale=LARGE_SEQUENTIAL if large else SEQUENTIAL,
             texttemplate="%{z}",
+            textfont={"size": LARGE_FONT_SIZE + 4} if large else None,
             hovertemplate="%{x} · %{y}: %{z}<extra></extra>",
             colorbar={"title": t(f"col_{metric}", lang)},
             xgap=2,
@@ -130,4 +157,113 @@ def heatmap(df: pd.DataFrame, *, rows: str, columns: str, metric: str, title: st
     fig.update_xaxes(title=t(f"col_{columns}", lang), side="top")
     fig.update_yaxes(title=None, automargin=True, autorange="reversed")
     fig.update_layout(height=max(360, 40 * len(grid.index) + 160))
-    return _finish(fig, title)
+    return _finish(fig, title, large)
+
+
+def indicators(numbers: dict[str, int]) -> go.Figure:
+    """Key numbers as big figures in a 2 × 2 grid (the presenter's key-number slide)."""
+    fig = go.Figure()
+    for i, (label, value) in enumerate(numbers.items()):
+        fig.add_trace(
+            go.Indicator(
+                mode="number",
+                value=value,
+                title={"text": escape(label), "font": {"size": LARGE_FONT_SIZE + 10}},
+                number={"valueformat": ",d", "font": {"size": 110, "color": LARGE_BAR}},
+                domain={"row": i // 2, "column": i % 2},
+            )
+        )
+    fig.update_layout(grid={"rows": 2, "columns": 2, "pattern": "independent"}, height=640)
+    return _finish(fig, "", large=True)
+
+
+def text_panel(lines: list[tuple[str, int]]) -> go.Figure:
+    """Text only, top to bottom, no axes (title and sources slides). Each line is (text, font size); long
+    lines wrap. Text is escaped, since plotly would read tags in it."""
+    fig = go.Figure()
+    y = 0.98
+    for text, size in lines:
+        wrapped = _wrap(text, max(20, int(3000 / size)))
+        fig.add_annotation(
+            text="<br>".join(escape(line) for line in wrapped),
+            x=0,
+            y=y,
+            xref="paper",
+            yref="paper",
+            xanchor="left",
+            yanchor="top",
+            align="left",
+            showarrow=False,
+            font={"size": size, "color": INK},
+        )
+        y -= (len(wrapped) * size * 1.35 + 24) / 900
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig.update_layout(height=640)
+    return _finish(fig, "", large=True)
+
+
+def framed(
+    fig: go.Figure,
+    *,
+    title: str = "",
+    key: str = "",
+    subtitle: tuple[str, ...] = (),
+    footer: str = "",
+    size: tuple[int, int] = (1920, 1080),
+) -> go.Figure:
+    """A copy of a slide's figure drawn as a whole slide of `size` pixels: title and subtitle lines top
+    left, key number top right, footer bottom left (the parts that are set)."""
+    top = (150 if title else 40) + 40 * len(subtitle)
+    slide = go.Figure(fig)
+    slide.update_layout(
+        title={"text": escape(title), "font": {"size": 52}, "x": 0.02, "y": 1 - 40 / size[1], "yanchor": "top"},
+        width=size[0],
+        height=size[1],
+        margin={"l": 60, "r": 60, "t": top, "b": 90 if footer else 40},
+        paper_bgcolor="#FFFFFF",
+    )
+    # Positions in pixels above the plot area's top edge (`top` pixels below the slide's top).
+    if key:
+        _note(slide, f"<b>{escape(key)}</b>", x=1, anchor="right", shift=top - 105, size=44, colour=LARGE_BAR)
+    for i, line in enumerate(subtitle):
+        _note(slide, escape(line), x=0, anchor="left", shift=40 * (len(subtitle) - i) - 10, size=26)
+    if footer:
+        slide.add_annotation(
+            text=escape(footer), x=0, y=0, xref="paper", yref="paper", xanchor="left", yanchor="top",
+            yshift=-40, showarrow=False, font={"size": 20, "color": "#333333"},
+        )  # fmt: skip
+    return slide
+
+
+def _note(fig: go.Figure, text: str, *, x: float, anchor: str, shift: int, size: int, colour: str = "#333333") -> None:
+    fig.add_annotation(
+        text=text, x=x, y=1, xref="paper", yref="paper", xanchor=anchor, yanchor="bottom", yshift=shift,
+        showarrow=False, font={"size": size, "color": colour},
+    )  # fmt: skip
+
+
+def _wrap(text: str, columns: int) -> list[str]:
+    """Break text into lines of at most `columns` cells (a CJK character takes two), at spaces when the
+    text has them and anywhere in a run of CJK text."""
+    lines: list[str] = []
+    line, width = "", 0
+    for word in re.findall(r"\S+\s*|\s+", text):
+        cells = _cells(word.rstrip())  # trailing space may run past the edge
+        if width + cells > columns and cells <= columns:
+            lines.append(line)
+            line, width = "", 0
+        if width + cells <= columns:
+            line, width = line + word, width + _cells(word)
+            continue
+        for char in word:  # longer than a line (CJK has no spaces): break anywhere
+            if width + _cells(char) > columns:
+                lines.append(line)
+                line, width = "", 0
+            line, width = line + char, width + _cells(char)
+    lines.append(line)
+    return [kept.rstrip() for kept in lines if kept.strip()] or [""]
+
+
+def _cells(text: str) -> int:
+    return sum(2 if east_asian_width(c) in "WF" else 1 for c in text)

@@ -16,6 +16,7 @@ VERBS = {
     "undo": ("undo", "Withdraw an uploaded batch."),
     "history": ("history", "List uploaded batches."),
     "hash-password": ("hash_password", "Print an argon2 hash for a staff account in secrets.toml."),
+    "pack": ("pack", "Write the briefing pack (the presenter slides) as PPTX or PDF."),
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from innovisits import i18n
+from innovisits import exports, i18n
 from innovisits.config import SAMPLE_DATA_DIR, data_dir
 from innovisits.filters import QUERY_KEYS, Filters
 from innovisits.store import DataError, Store, data_version
@@ -251,8 +252,39 @@ def chart(fig: go.Figure, data: pd.DataFrame, *, key: str, filter_names: tuple[s
         config={"displaylogo": False},
         alt=alt or fig.layout.title.text,
     )
+    export_menu(key, fig, data)
     with st.expander(t("data_table"), icon=":material/table:"):
         st.dataframe(localised_table(data), hide_index=True)
+
+
+def table(data: pd.DataFrame, *, key: str) -> None:
+    """A table of query results as shown (localised), with its CSV/XLSX export."""
+    st.dataframe(localised_table(data), hide_index=True)
+    export_menu(key, None, data)
+
+
+def export_menu(key: str, fig: go.Figure | None, data: pd.DataFrame | None) -> None:
+    """An Export menu: the chart as PNG/SVG and the table exactly as shown as CSV/XLSX. Each file is made
+    only when its button is clicked (rendering an image starts a browser: seconds, not every rerun)."""
+    shown = localised_table(data) if data is not None else None
+    files = {
+        "png": (fig is not None, partial(exports.image, fig, "png"), ":material/image:"),
+        "svg": (fig is not None, partial(exports.image, fig, "svg"), ":material/polyline:"),
+        "csv": (shown is not None, partial(exports.csv_bytes, shown), ":material/csv:"),
+        "xlsx": (shown is not None, partial(exports.xlsx_bytes, shown), ":material/table_view:"),
+    }
+    with st.popover(t("export_menu"), icon=":material/download:", help=t("export_menu_help"), key=f"{key}_export"):
+        for fmt, (wanted, make, icon) in files.items():
+            if wanted:
+                st.download_button(
+                    t(f"export_{fmt}"),
+                    data=make,
+                    file_name=f"innovisits-{key}.{fmt}",
+                    mime=exports.MIME[fmt],
+                    key=f"{key}_export_{fmt}",
+                    on_click="ignore",
+                    icon=icon,
+                )
 
 
 def plain(text: object) -> str:

@@ -14,7 +14,7 @@ if visits.empty:
     st.info(ui.t("explorer_none"), icon=":material/search_off:")
 else:
     st.caption(ui.t("explorer_count", shown=f"{len(visits):,}", limit=f"{ui.EXPLORER_LIMIT:,}"))
-    st.dataframe(ui.localised_table(visits), hide_index=True)
+    ui.table(visits, key="explorer_visits")
     visit_id = st.selectbox(
         ui.t("explorer_open"),
         visits["visit_id"],
@@ -41,4 +41,4 @@ else:
         )
     with right:
         st.markdown(f"**{ui.t('explorer_categories')}**")
-        st.dataframe(ui.localised_table(ui.query("visit_categories", visit_id=visit_id)), hide_index=True)
+        ui.table(ui.query("visit_categories", visit_id=visit_id), key="explorer_categories")

@@ -55,4 +55,4 @@ if not ui.empty_state(summary):
             filter_names=("categories",),
         )
     st.subheader(ui.t("newest_visits"))
-    st.dataframe(ui.localised_table(ui.query("visit_list", filters, search=None, limit=5)), hide_index=True)
+    ui.table(ui.query("visit_list", filters, search=None, limit=5), key="overview_newest")

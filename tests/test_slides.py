@@ -1,0 +1,101 @@
+"""The presenter sequence on the known data: order, titles, key numbers and charts worked out by hand
+(see tests/known_data.py), in both languages, filtered and empty. No browser needed."""
+
+import pytest
+
+from innovisits import charts, slides
+from innovisits.filters import Filters
+from innovisits.store import Store
+
+ORDER = ["title", "key_numbers", "participation", "interest", "latest_visit", "sources"]
+
+
+@pytest.fixture
+def query(known_csv_dir, data_env):
+    data_env(known_csv_dir)
+    return slides.store_query(Store(known_csv_dir))
+
+
+def deck(query, lang="en", **filters):
+    return {s.name: s for s in slides.build(query, Filters().with_values(**filters), lang).slides}
+
+
+def test_sequence_order_and_titles(query):
+    built = slides.build(query, Filters(), "zh").slides
+    assert [s.name for s in built] == ORDER
+    assert [s.title for s in built] == [
+        "InnoVisits 創科考察",
+        "主要數字",
+        "部門參與",
+        "各城市的科技興趣",
+        "最新考察重點",
+        "資料來源及註釋",
+    ]
+
+
+def test_key_numbers(query):
+    shown = deck(query)
+    assert [shown[n].key for n in ORDER[1:5]] == ["4 Visits", "4 Departments", "3 Cities", "1 Delegates"]
+    assert [trace.value for trace in shown["key_numbers"].figure.data] == [4, 10, 4, 3]
+    assert [trace.title.text for trace in shown["key_numbers"].figure.data] == [
+        "Visits", "Delegates", "Departments", "Cities"
+    ]  # fmt: skip
+
+
+def test_key_numbers_follow_filters(query):
+    shown = deck(query, "zh", cities=["Shenzhen"])
+    assert [shown[n].key for n in ORDER[1:5]] == ["考察次數：2", "部門數目：3", "城市數目：1", "團員人次：2"]
+
+
+def test_participation_chart_in_chinese(query):
+    bars = deck(query, "zh")["participation"].figure.data[0]
+    assert dict(zip(bars.y, bars.x, strict=True)) == {"機電工程署": 3, "消防處": 3, "醫院管理局": 2, "香港科技大學": 2}
+
+
+def test_interest_heatmap_counts_visits(query):
+    cells = deck(query)["interest"].figure.data[0]
+    grid = {(y, x): z for y, row in zip(cells.y, cells.z, strict=True) for x, z in zip(cells.x, row, strict=True)}
+    assert grid[("Robots and robotic arms", "Shenzhen")] == 2
+    assert grid[("Smart photovoltaic generation", "Dongguan")] == 1
+
+
+def test_latest_visit_highlights(query):
+    latest = deck(query, "zh")["latest_visit"]
+    assert latest.subtitle == ("2019-03-15 · 東莞 · PV works · Solar roofs", "涵蓋科技：智能光伏發電")
+    bars = latest.figure.data[0]
+    assert (list(bars.y), list(bars.x)) == (["醫院管理局"], [1])
+
+
+def test_title_slide_names_the_filters_and_data_date(query):
+    title = deck(query, "zh", cities=["Shenzhen"], kinds=["government"])["title"]
+    assert "篩選：城市：深圳 · 部門類別：政府部門" in title.lines
+    assert "數據截至 2019-03-15" in title.lines
+    assert not any("示例數據" in line for line in title.lines)  # the known data is not the sample
+
+
+def test_sample_data_is_labelled(monkeypatch):
+    monkeypatch.delenv("INNOVISITS_DATA_DIR", raising=False)
+    from innovisits.config import SAMPLE_DATA_DIR
+
+    shown = {s.name: s for s in slides.build(slides.store_query(Store(SAMPLE_DATA_DIR)), Filters(), "en").slides}
+    assert "not official figures" in shown["sources"].lines[0]
+    assert (
+        slides.build(slides.store_query(Store(SAMPLE_DATA_DIR)), Filters(), "en")
+        .footer(3)
+        .endswith("3 / 6 · Illustrative sample data — not official figures")
+    )
+
+
+def test_no_visits_in_view(query):
+    shown = deck(query, cities=["Guangzhou"], kinds=["public_body"])
+    for name in ORDER[1:5]:
+        assert shown[name].figure is None
+        assert shown[name].lines == ("No visits match these filters.",)
+
+
+def test_text_is_escaped_and_wrapped():
+    fig = charts.text_panel([("<b>x</b> " + "深" * 200, 30)])
+    text = fig.layout.annotations[0].text
+    assert text.startswith("&lt;b&gt;x&lt;/b&gt;")
+    assert text.count("<br>") >= 3
+    assert charts._wrap("one two three", 7) == ["one two", "three"]
