@@ -71,9 +71,9 @@ def commit(plan: Plan, who: str) -> str | None:
     if plan.adds_nothing:
         return None
     data_dir = plan.data_dir
-    batch_id = new_batch_id()
     with locked(data_dir, exclusive=True):  # staging too, so no other ingest's recovery sweeps it away
         recover(data_dir)
+        batch_id = new_batch_id()  # under the lock: ids are unique and in commit order
         if data_version(data_dir) != plan.version:
             raise StaleError("the data changed since the preview")
         moves = _stage(plan, batch_id)
