@@ -12,11 +12,11 @@ from collections.abc import Sequence
 VERBS = {
     "summary": ("summary", "Print the overview numbers for the data directory."),
     "generate": ("generate", "Write a deterministic synthetic data set of any size."),
+    "pack": ("pack", "Write the briefing pack (the presenter slides) as PPTX or PDF."),
     "ingest": ("ingest", "Validate CSV files and store them as one batch (--dry-run: check only)."),
     "undo": ("undo", "Withdraw an uploaded batch."),
     "history": ("history", "List uploaded batches."),
     "hash-password": ("hash_password", "Print an argon2 hash for a staff account in secrets.toml."),
-    "pack": ("pack", "Write the briefing pack (the presenter slides) as PPTX or PDF."),
 }
 
 
