@@ -55,22 +55,32 @@ def crash(directory: Path, seed: int, reps: int) -> None:
     os.environ[batches.PAUSE_ENV] = "0.01"  # a short pause after each rename: kills land between them too
     chance = random.Random(seed)
     outcomes = {"whole": 0, "absent": 0}
+    started = time.monotonic()
+    _commit_in_child(plan, kill_after=None)  # one whole commit: how long it takes on this machine now
+    span = time.monotonic() - started
+    batches.undo(directory, next(b for b in audit.batches(directory) if b.is_active).batch_id, "crash test")
     for _ in range(reps):
-        child = os.fork()
-        if child == 0:
-            try:
-                batches.commit(plan, "crash test")
-            finally:
-                os._exit(0)
-        time.sleep(chance.uniform(0, 0.12))
-        os.kill(child, signal.SIGKILL)
-        os.waitpid(child, 0)
+        _commit_in_child(plan, kill_after=chance.uniform(0, 1.2 * span))
         outcome = check_whole(directory)
         outcomes[outcome] += 1
         if outcome == "whole":
             batch = next(b for b in audit.batches(directory) if b.is_active)
             batches.undo(directory, batch.batch_id, "crash test")
     print(json.dumps(outcomes))
+
+
+def _commit_in_child(plan, kill_after: float | None) -> None:
+    """Commit in a forked child; SIGKILL it after `kill_after` seconds (None: let it finish)."""
+    child = os.fork()
+    if child == 0:
+        try:
+            batches.commit(plan, "crash test")
+        finally:
+            os._exit(0)
+    if kill_after is not None:
+        time.sleep(kill_after)
+        os.kill(child, signal.SIGKILL)
+    os.waitpid(child, 0)
 
 
 def write(directory: Path, first: int, count: int) -> None:
