@@ -18,6 +18,7 @@ from innovisits.store import connect
 
 ENCODINGS = ("utf-8-sig", "cp950", "big5hkscs")
 CHUNK = 1 << 20
+MAX_COLUMNS = 200  # every upload format has a dozen columns; thousands would only cost minutes to parse
 _SIGNATURES = {b"PK\x03\x04": "xlsx", b"\xd0\xcf\x11\xe0": "xls", b"%PDF": "pdf"}
 
 
@@ -73,6 +74,11 @@ def read(data: bytes, progress: Callable[[int], None] | None = None) -> Table:
     if not data.strip():
         raise Unreadable("empty_file")
     text, encoding = decode(data, progress)
+    if "\x00" in text:  # a NUL past the sniffed head: binary, and it would pass for an empty value later
+        raise Unreadable("not_csv_binary", kind="binary")
+    columns = text[: 1 << 20].split("\n", 1)[0].count(",") + 1  # quoted commas count too: only a bound
+    if columns > MAX_COLUMNS:
+        raise Unreadable("too_many_columns", columns=columns, limit=MAX_COLUMNS)
     with tempfile.TemporaryDirectory(prefix="innovisits-read-") as tmp:
         path = Path(tmp) / "upload.csv"
         path.write_text(text.replace("\r\n", "\n"), encoding="utf-8")  # one line end, in values too

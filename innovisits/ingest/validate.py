@@ -80,7 +80,7 @@ def normalise(piece: Piece, resolvers: Mapping[str, Resolver]) -> None:
             rows[column.name] = parsed.dt.strftime("%Y-%m-%d").where(parsed.notna(), values)
         elif column.type == "INTEGER":
             number = pd.to_numeric(values, errors="coerce")
-            whole = number.notna() & (number == number.round())
+            whole = number.notna() & number.abs().lt(float("inf")) & (number == number.round())  # 1e400 is inf
             rows[column.name] = number.where(whole).map(lambda n: f"{int(n)}", na_action="ignore").where(whole, values)
 
 
