@@ -1,4 +1,4 @@
-"""Fixtures for the real-browser tests: one Chromium per worker, one dashboard server per test module over the
+"""Fixtures for the real-browser tests: one Chromium and one dashboard server per test module over the
 known data set, and a fresh browser session (a new Streamlit session) per test whose console must stay free of
 errors. Add a flow by adding a module here; its tests get the same server, page and console checks."""
 
@@ -15,8 +15,10 @@ from tests.browser import kit
 expect.set_options(timeout=kit.RUN_TIMEOUT_MS)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """One Chromium per test module: Playwright's sync API cannot run beside another Playwright (sync or
+    async) in one process, and other modules on the same worker start their own."""
     with sync_playwright() as playwright:
         browser = kit.launch(playwright)
         yield browser
