@@ -72,7 +72,7 @@ async def session(browser_context, url: str, index: int, latencies: list[float],
     for offset in range(len(ROUNDS)):
         query, expected = ROUNDS[(index + offset) % len(ROUNDS)]
         started = time.monotonic()
-        await page.goto(f"{url}/{query}", wait_until="domcontentloaded")
+        await page.goto(f"{url}/{query}", wait_until="domcontentloaded", timeout=240_000)  # 20 browsers on 2 cores
         deadline = time.monotonic() + 60
         value = await visits(page)
         while value != expected and time.monotonic() < deadline:  # the first render may be the old numbers
