@@ -57,6 +57,8 @@ def test_staff_sign_in_upload_and_see_the_new_visit(page: Page, staff_server: ki
     confirm = page.get_by_role("button", name="Store this upload")
     expect(confirm).to_be_visible()
     confirm.click()
+    # A person waits for the confirmation before moving on; the click's rerun may not have started yet.
+    expect(page.get_by_text("The dashboard shows it now.")).to_be_visible(timeout=kit.RUN_TIMEOUT_MS)
     kit.wait_for_run(page)
 
     nav(page, "Overview")
