@@ -20,6 +20,9 @@ from innovisits.filters import Filters
 from innovisits.ingest import locking
 
 TABLES = ("cities", "departments", "technologies", "visits", "participants", "visit_technologies", "follow_ups")
+# Run after the tables are loaded: the fact tables the filters read (rebuilt when rows are added), then the
+# filter macros.
+DERIVED_SETUP: tuple[str, ...] = ("setup/facts", "setup/filters")
 
 
 class DataError(Exception):
@@ -96,7 +99,8 @@ class Store:
             self.version = data_version(self.data_dir)
             for table in TABLES:
                 self._load(table)
-        self.con.execute(sql.load("setup/filters"))
+        for name in DERIVED_SETUP:
+            self.con.execute(sql.load(name))
 
     def _load(self, table: str) -> None:
         files = table_files(self.data_dir, table)
@@ -109,13 +113,18 @@ class Store:
                 missing = [c.name for c in columns if c.is_required and c.name not in source.columns]
                 if missing:
                     raise DataError(f"missing required column(s) {', '.join(missing)}")
-                self.insert(table, source)
+                self._append(table, source)
             except (duckdb.Error, DataError) as error:
                 names = ", ".join(str(p.relative_to(self.data_dir)) for p in paths)
                 raise DataError(f"Table {table!r} could not be read from {names}: {error}") from error
 
     def insert(self, table: str, source: duckdb.DuckDBPyRelation) -> None:
-        """Append rows matched by column name and cast to the schema (an upload's preview adds its batch)."""
+        """Add rows matched by column name and cast to the schema, and rebuild the fact tables from them (an
+        upload's preview adds its batch to a store of its own to show the numbers after)."""
+        self._append(table, source)
+        self.con.execute(sql.load("setup/facts"))
+
+    def _append(self, table: str, source: duckdb.DuckDBPyRelation) -> None:
         source.select(*[_typed(c, source.columns) for c in schema()[table]]).insert_into(table)
 
     def _read_csv(self, paths: list[Path]) -> duckdb.DuckDBPyRelation:

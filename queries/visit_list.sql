@@ -1,19 +1,24 @@
 -- Visits in view, newest first, matching an optional search text (id, host, title, notes, city), at most $limit rows.
 with
 
-visits_in_view as (
-    select * from filtered_visits($date_from, $date_to, $cities, $departments, $kinds, $categories)
+shown as (
+    select *
+    from filtered_visits($date_from, $date_to, $cities, $departments, $kinds, $categories)
     where $search is null
         or contains(lower(concat_ws(' ', visit_id, host, title, notes, city, city_zh)), lower($search))
+    order by visit_date desc, visit_id
+    limit $limit
 ),
 
+-- counted for the shown visits only: a page of the newest visits does not count every delegate in view
 delegates_per_visit as (
     select
-        visit_id,
-        count(*) as delegates,
-        count(distinct department) as departments,
-    from filtered_participants($date_from, $date_to, $cities, $departments, $kinds, $categories)
-    group by visit_id
+        vk,
+        sum(delegates)::bigint as delegates,
+        count(distinct dk) as departments,
+    from filtered_delegations($date_from, $date_to, $cities, $departments, $kinds, $categories)
+    where vk in (select vk from shown)
+    group by vk
 ),
 
 final as (
@@ -27,10 +32,9 @@ final as (
         v.title,
         coalesce(d.delegates, 0) as delegates,
         coalesce(d.departments, 0) as departments,
-    from visits_in_view as v
-    left join delegates_per_visit as d on d.visit_id = v.visit_id
+    from shown as v
+    left join delegates_per_visit as d on d.vk = v.vk
     order by v.visit_date desc, v.visit_id
-    limit $limit
 )
 
 select * from final
