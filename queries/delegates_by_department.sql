@@ -5,7 +5,7 @@ per_department as (
     select
         dk,
         sum(delegates)::bigint as delegates,
-        count(distinct vk) as visits,
+        count(*) as visits,
         count(distinct ck) as cities,
     from filtered_delegations($date_from, $date_to, $cities, $departments, $kinds, $categories)
     group by dk

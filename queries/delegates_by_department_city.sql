@@ -6,7 +6,7 @@ per_pair as (
         dk,
         ck,
         sum(delegates)::bigint as delegates,
-        count(distinct vk) as visits,
+        count(*) as visits,
     from filtered_delegations($date_from, $date_to, $cities, $departments, $kinds, $categories)
     group by dk, ck
 ),

@@ -3,10 +3,11 @@
 -- visit and department, so a filter is a scan of integers over about half as many rows as there are
 -- delegates, with the names joined only to the few rows of an answer.
 
--- One key per visit_id (a duplicated visit_id shares its key, as joins on the id did), with the Chinese city.
+-- One key per visits row, in date order, with the Chinese city. (A duplicated visit_id, which the quality page
+-- reports, is two visits, and its delegates count with each, as joins on the id did.)
 create or replace table visit_facts as
 select
-    dense_rank() over (order by v.visit_id)::integer as vk,
+    row_number() over (order by v.visit_date, v.visit_id)::integer as vk,
     dense_rank() over (order by v.city)::integer as ck,
     v.*,
     coalesce(c.name_zh, v.city) as city_zh,
@@ -52,7 +53,8 @@ final as (
 
 select * from final;
 
--- Delegates per visit and department; a delegate whose visit is not in `visits` counts nowhere.
+-- Delegates per visit and department (one row each, so a count of rows is a count of visits); a delegate
+-- whose visit is not in `visits` counts nowhere.
 create or replace table delegation_facts as
 select
     v.vk,

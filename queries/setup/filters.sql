@@ -45,8 +45,8 @@ create macro filtered_delegations(date_from, date_to, cities, departments, kinds
     from delegation_facts as f
     where (date_from is null or f.visit_date >= date_from)
         and (date_to is null or f.visit_date <= date_to)
-        and (cities is null or f.ck in (select ck from city_keys where list_contains(cities, city)))
-        and ((departments is null and kinds is null) or f.dk in (select dk from chosen_departments(departments, kinds)))
+        and f.ck in (select ck from city_keys where cities is null or list_contains(cities, city))
+        and f.dk in (select dk from chosen_departments(departments, kinds))
         and (categories is null or f.vk in (select vk from visits_with_categories(categories)));
 
 -- Categories seen on the filtered visits, restricted to the chosen categories.
@@ -55,7 +55,7 @@ create macro filtered_visit_technologies(date_from, date_to, cities, departments
     from category_facts as c
     where (date_from is null or c.visit_date >= date_from)
         and (date_to is null or c.visit_date <= date_to)
-        and (cities is null or c.ck in (select ck from city_keys where list_contains(cities, city)))
+        and c.ck in (select ck from city_keys where cities is null or list_contains(cities, city))
         and (
             (departments is null and kinds is null)
             or c.vk in (
