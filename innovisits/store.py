@@ -15,7 +15,7 @@ from typing import Any
 
 import duckdb
 
-from innovisits import sql
+from innovisits import config, engine, sql
 from innovisits.filters import Filters
 from innovisits.ingest import locking
 
@@ -31,15 +31,18 @@ class DataError(Exception):
 
 @dataclass(frozen=True)
 class TableFiles:
-    csv: tuple[Path, ...]
-    parquet: tuple[Path, ...]
+    csv: tuple[Path | str, ...]  # str: a URL on object storage
+    parquet: tuple[Path | str, ...]
 
-    def all(self) -> tuple[Path, ...]:
+    def all(self) -> tuple[Path | str, ...]:
         return self.csv + self.parquet
 
 
-def table_files(data_dir: Path, table: str) -> TableFiles:
-    """The files a table is read from, in a stable order."""
+def table_files(data_dir: Path | str, table: str) -> TableFiles:
+    """The files a table is read from, in a stable order (listed by DuckDB when the directory is a URL)."""
+    if config.is_url(data_dir):
+        found = engine.table_files(connect(), str(data_dir), (table,))
+        return TableFiles(*(tuple(f.path for f in found if f.file_format == ext) for ext in ("csv", "parquet")))
     files: dict[str, list[Path]] = {"csv": [], "parquet": []}
     for ext in files:
         single = data_dir / f"{table}.{ext}"
@@ -51,8 +54,12 @@ def table_files(data_dir: Path, table: str) -> TableFiles:
     return TableFiles(tuple(files["csv"]), tuple(files["parquet"]))
 
 
-def data_version(data_dir: Path) -> tuple[tuple[str, int, int], ...]:
+def data_version(data_dir: Path | str) -> tuple[tuple[str, int, int], ...]:
     """A cheap fingerprint of every table file (name, size, mtime): it changes whenever the data does."""
+    if config.is_url(data_dir):
+        return tuple(
+            (f.relative_path, f.size, f.modified_ns) for f in engine.table_files(connect(), str(data_dir), TABLES)
+        )
     version = []
     for table in TABLES:
         for path in table_files(data_dir, table).all():
@@ -78,8 +85,10 @@ def schema() -> dict[str, tuple[Column, ...]]:
 
 
 def connect() -> duckdb.DuckDBPyConnection:
-    """A fresh in-memory DuckDB that never reads Python variables by name."""
-    return duckdb.connect(config={"python_enable_replacements": False})
+    """A fresh in-memory DuckDB that never reads Python variables by name, set up for the configured engine."""
+    con = duckdb.connect(config={"python_enable_replacements": False})
+    engine.prepare(con)
+    return con
 
 
 def _typed(column: Column, present: list[str]) -> duckdb.Expression:
@@ -91,8 +100,8 @@ def _typed(column: Column, present: list[str]) -> duckdb.Expression:
 class Store:
     """A loaded snapshot of one data directory, answering the named queries in `queries/`."""
 
-    def __init__(self, data_dir: Path) -> None:
-        self.data_dir = Path(data_dir)
+    def __init__(self, data_dir: Path | str) -> None:
+        self.data_dir = config.location(data_dir)
         self.con = connect()
         self.con.execute(sql.load("setup/schema"))
         with locking.reading(self.data_dir):  # an ingest never moves files while we list and read them
@@ -115,7 +124,7 @@ class Store:
                     raise DataError(f"missing required column(s) {', '.join(missing)}")
                 self._append(table, source)
             except (duckdb.Error, DataError) as error:
-                names = ", ".join(str(p.relative_to(self.data_dir)) for p in paths)
+                names = ", ".join(str(p).removeprefix(f"{self.data_dir}/") for p in paths)
                 raise DataError(f"Table {table!r} could not be read from {names}: {error}") from error
 
     def insert(self, table: str, source: duckdb.DuckDBPyRelation) -> None:
