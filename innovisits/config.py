@@ -45,6 +45,21 @@ def data_dir() -> Path:
     return found
 
 
+def cache_dir() -> Path:
+    """Where the database files of large data directories are kept: `INNOVISITS_CACHE_DIR`, else the user's
+    cache directory. Point it at fast local disk; deleting it at any time only costs a rebuild."""
+    configured = os.environ.get("INNOVISITS_CACHE_DIR", "").strip()
+    if configured:
+        return Path(configured).expanduser()
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "innovisits"
+
+
+def memory_limit() -> str:
+    """DuckDB's memory limit for the store (`INNOVISITS_MEMORY_LIMIT`, e.g. `2GB`): beyond it DuckDB pages
+    table data and intermediate results out to disk instead of growing."""
+    return os.environ.get("INNOVISITS_MEMORY_LIMIT", "").strip() or "512MB"
+
+
 def is_sample(where: Path | str) -> bool:
     """True when `where` is the bundled sample data (pages and slides then say so)."""
     return not is_url(where) and Path(where).resolve() == SAMPLE_DATA_DIR.resolve()

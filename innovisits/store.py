@@ -1,13 +1,21 @@
-"""The store: every table of the data directory loaded by DuckDB into one in-memory database.
+"""The store: every table of the data directory loaded by DuckDB into one database snapshot.
 
 Each table is read from all of `<dir>/<table>.csv`, `<dir>/<table>.parquet`, `<dir>/<table>/*.csv` and
 `<dir>/<table>/*.parquet` that exist, matched to the typed schema in `queries/setup/schema.sql` by column
 name. A store is a snapshot: it is built once for a data version (see `data_version`) and never changes,
 so readers never see half an upload; a new version means a new store.
+
+Small data is loaded into memory. Large data (`FILE_FROM_BYTES` and up) is loaded once into a DuckDB database
+file in the cache directory, named by the data directory and its version, and then opened read-only: a restart,
+a second replica or the CLI opens it in milliseconds, and DuckDB keeps only the columns in use in memory,
+within `config.memory_limit()`.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -23,6 +31,7 @@ TABLES = ("cities", "departments", "technologies", "visits", "participants", "vi
 # Run after the tables are loaded: the fact tables the filters read (rebuilt when rows are added), then the
 # filter macros.
 DERIVED_SETUP: tuple[str, ...] = ("setup/facts", "setup/filters")
+FILE_FROM_BYTES = 32 << 20  # smaller data loads in well under a second: keep it in memory, write no file
 
 
 class DataError(Exception):
@@ -84,11 +93,28 @@ def schema() -> dict[str, tuple[Column, ...]]:
     return {t: tuple(Column(name, type_, req) for table, name, type_, req in rows if table == t) for t in TABLES}
 
 
-def connect() -> duckdb.DuckDBPyConnection:
-    """A fresh in-memory DuckDB that never reads Python variables by name, set up for the configured engine."""
-    con = duckdb.connect(config={"python_enable_replacements": False})
+def connect(database: str = ":memory:", read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A DuckDB that never reads Python variables by name, within the memory limit, set up for the configured
+    engine. (In memory, data beyond the limit spills to a private temporary directory.)"""
+    settings = {"python_enable_replacements": False, "memory_limit": config.memory_limit()}
+    if database == ":memory:":
+        settings["temp_directory"] = str(Path(tempfile.gettempdir()) / f"innovisits-spill-{os.getpid()}")
+    con = duckdb.connect(database, read_only=read_only, config=settings)
     engine.prepare(con)
     return con
+
+
+def cache_file(data_dir: Path | str, version: tuple, cache_dir: Path) -> Path:
+    """The database file of one version of one data directory; the setup SQL and DuckDB's version are part of
+    the key, so changing either rebuilds it."""
+    setup = [sql.load(name) for name in ("setup/schema", *DERIVED_SETUP)]
+    key = repr((version, setup, duckdb.__version__))
+    where = str(data_dir) if config.is_url(data_dir) else str(Path(data_dir).resolve())
+    return cache_dir / f"{_digest(where)}-{_digest(key)}.duckdb"
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _typed(column: Column, present: list[str]) -> duckdb.Expression:
@@ -100,16 +126,46 @@ def _typed(column: Column, present: list[str]) -> duckdb.Expression:
 class Store:
     """A loaded snapshot of one data directory, answering the named queries in `queries/`."""
 
-    def __init__(self, data_dir: Path | str) -> None:
+    def __init__(self, data_dir: Path | str, *, in_memory: bool = False) -> None:
+        """Open the snapshot of `data_dir`, building it first if needed; `in_memory` builds a private one that
+        `insert` can change (an upload's preview)."""
         self.data_dir = config.location(data_dir)
-        self.con = connect()
-        self.con.execute(sql.load("setup/schema"))
+        self.file: Path | None = None
         with locking.reading(self.data_dir):  # an ingest never moves files while we list and read them
             self.version = data_version(self.data_dir)
-            for table in TABLES:
-                self._load(table)
+            if not in_memory and sum(size for _, size, _ in self.version) >= FILE_FROM_BYTES:
+                self.file = self._open_file(cache_file(self.data_dir, self.version, config.cache_dir()))
+            if self.file is None:
+                self.con = self._build(":memory:")
+
+    def _build(self, database: str) -> duckdb.DuckDBPyConnection:
+        self.con = connect(database)
+        self.con.execute(sql.load("setup/schema"))
+        for table in TABLES:
+            self._load(table)
         for name in DERIVED_SETUP:
             self.con.execute(sql.load(name))
+        return self.con
+
+    def _open_file(self, target: Path) -> Path | None:
+        """Open the snapshot's database file, writing it first when this version has none (beside its final
+        name, then renamed: readers see a whole file or none); None when the cache directory is unusable."""
+        try:
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                partial = target.with_name(f"{target.stem}.{os.getpid()}.partial")
+                try:
+                    self._build(str(partial)).close()
+                    os.replace(partial, target)
+                finally:
+                    partial.unlink(missing_ok=True)
+                for older in target.parent.glob(f"{target.name.split('-')[0]}-*.duckdb"):
+                    if older != target:  # an older version of this directory (open ones stay readable)
+                        older.unlink(missing_ok=True)
+            self.con = connect(str(target), read_only=True)
+        except (OSError, duckdb.IOException):
+            return None
+        return target
 
     def _load(self, table: str) -> None:
         files = table_files(self.data_dir, table)

@@ -10,15 +10,9 @@ shown as (
     limit $limit
 ),
 
--- counted for the shown visits only: a page of the newest visits does not count every delegate in view
 delegates_per_visit as (
-    select
-        vk,
-        sum(delegates)::bigint as delegates,
-        count(distinct dk) as departments,
-    from filtered_delegations($date_from, $date_to, $cities, $departments, $kinds, $categories)
+    select * from delegates_per_visit($departments, $kinds)
     where vk in (select vk from shown)
-    group by vk
 ),
 
 final as (
@@ -31,7 +25,7 @@ final as (
         v.visit_type,
         v.title,
         coalesce(d.delegates, 0) as delegates,
-        coalesce(d.departments, 0) as departments,
+        coalesce(d.department_count, 0) as departments,
     from shown as v
     left join delegates_per_visit as d on d.vk = v.vk
     order by v.visit_date desc, v.visit_id

@@ -84,7 +84,7 @@ def prepare(
 ) -> Plan:
     """Validate the upload against the store; the plan holds the problems or the rows to add."""
     limits = limits or Limits()
-    store = Store(data_dir)
+    store = Store(data_dir, in_memory=True)  # the preview adds the upload to a private copy
     resolvers = make_resolvers(store)
     stored_files = audit.active_checksums(data_dir)
     files, pieces, problems = [], [], []

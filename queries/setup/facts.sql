@@ -68,19 +68,51 @@ inner join department_keys as k on k.department = p.department
 group by all
 order by v.visit_date, v.vk;
 
--- Categories seen, one row a visit_technologies row, with their visit's keys and the category's names.
-create or replace table category_facts as
+-- Delegates and departments per visit, for views without a department filter.
+create or replace table visit_delegates as
 select
-    v.vk,
-    v.visit_date,
-    v.ck,
-    vt.category_id,
-    vt.interest_score,
-    coalesce(t.name_en, vt.category_id) as category_en,
-    coalesce(t.name_zh, t.name_en, vt.category_id) as category_zh,
-from visit_technologies as vt
-inner join visit_facts as v on v.visit_id = vt.visit_id
-left join (
-    select category_id, any_value(name_en) as name_en, any_value(name_zh) as name_zh, from technologies group by all
-) as t on t.category_id = vt.category_id
-order by v.visit_date, v.vk;
+    vk,
+    sum(delegates)::bigint as delegates,
+    count(*) as department_count,
+from delegation_facts
+group by vk;
+
+-- Categories seen, one row a visit and category (a repeated row counts once; the quality page reports it), with
+-- their visit's keys and delegates, and the category's names.
+create or replace table category_facts as
+with
+
+seen as (
+    select
+        v.vk,
+        any_value(v.visit_date) as visit_date,
+        any_value(v.ck) as ck,
+        vt.category_id,
+        avg(vt.interest_score) as interest_score,
+    from visit_technologies as vt
+    inner join visit_facts as v on v.visit_id = vt.visit_id
+    group by v.vk, vt.category_id
+),
+
+names as (
+    select
+        category_id,
+        any_value(name_en) as name_en,
+        any_value(name_zh) as name_zh,
+    from technologies
+    group by category_id
+),
+
+final as (
+    select
+        s.*,
+        coalesce(d.delegates, 0) as delegates,
+        coalesce(n.name_en, s.category_id) as category_en,
+        coalesce(n.name_zh, n.name_en, s.category_id) as category_zh,
+    from seen as s
+    left join visit_delegates as d on d.vk = s.vk
+    left join names as n on n.category_id = s.category_id
+    order by s.visit_date, s.vk
+)
+
+select * from final;
