@@ -13,8 +13,10 @@ within `config.memory_limit()`.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import stat as stat_module
 import tempfile
 from dataclasses import dataclass
 from functools import cache
@@ -52,15 +54,25 @@ def table_files(data_dir: Path | str, table: str) -> TableFiles:
     if config.is_url(data_dir):
         found = engine.table_files(connect(), str(data_dir), (table,))
         return TableFiles(*(tuple(f.path for f in found if f.file_format == ext) for ext in ("csv", "parquet")))
-    files: dict[str, list[Path]] = {"csv": [], "parquet": []}
-    for ext in files:
-        single = data_dir / f"{table}.{ext}"
-        if single.is_file():
-            files[ext].append(single)
-        folder = data_dir / table
-        if folder.is_dir():
-            files[ext].extend(sorted(p for p in folder.glob(f"*.{ext}") if p.is_file()))
-    return TableFiles(tuple(files["csv"]), tuple(files["parquet"]))
+    local = Path(data_dir)
+    listed = [tuple(local / name for name, _ in _local_files(local, table, ext)) for ext in ("csv", "parquet")]
+    return TableFiles(*listed)
+
+
+def _local_files(data_dir: Path, table: str, ext: str) -> list[tuple[str, os.stat_result]]:
+    """`<table>.<ext>` then `<table>/*.<ext>` in name order, relative to the data directory, with their stat
+    (one directory scan and plain strings: a table of thousands of upload files is listed in milliseconds)."""
+    found = []
+    with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+        found.append((f"{table}.{ext}", os.stat(f"{data_dir}/{table}.{ext}")))
+    with contextlib.suppress(FileNotFoundError, NotADirectoryError), os.scandir(data_dir / table) as entries:
+        found.extend((f"{table}/{e.name}", e.stat()) for e in sorted(entries, key=lambda e: e.name) if _is_part(e, ext))
+    return [(name, stat) for name, stat in found if stat_module.S_ISREG(stat.st_mode)]
+
+
+def _is_part(entry: os.DirEntry, ext: str) -> bool:
+    """A data file of a table folder (hidden names, such as an upload being written, are not yet data)."""
+    return entry.name.endswith(f".{ext}") and not entry.name.startswith(".") and entry.is_file()
 
 
 def data_version(data_dir: Path | str) -> tuple[tuple[str, int, int], ...]:
@@ -71,9 +83,9 @@ def data_version(data_dir: Path | str) -> tuple[tuple[str, int, int], ...]:
         )
     version = []
     for table in TABLES:
-        for path in table_files(data_dir, table).all():
-            stat = path.stat()
-            version.append((str(path.relative_to(data_dir)), stat.st_size, stat.st_mtime_ns))
+        for ext in ("csv", "parquet"):
+            for name, stat in _local_files(Path(data_dir), table, ext):
+                version.append((name, stat.st_size, stat.st_mtime_ns))
     return tuple(version)
 
 
