@@ -14,6 +14,7 @@ within `config.memory_limit()`.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import os
 import stat as stat_module
@@ -161,23 +162,30 @@ class Store:
 
     def _open_file(self, target: Path) -> Path | None:
         """Open the snapshot's database file, writing it first when this version has none (beside its final
-        name, then renamed: readers see a whole file or none); None when the cache directory is unusable."""
+        name, then renamed: readers see a whole file or none; one process builds while the others wait for
+        it); None when the cache directory is unusable."""
         try:
-            if not target.exists():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                partial = target.with_name(f"{target.stem}.{os.getpid()}.partial")
-                try:
-                    self._build(str(partial)).close()
-                    os.replace(partial, target)
-                finally:
-                    partial.unlink(missing_ok=True)
-                for older in target.parent.glob(f"{target.name.split('-')[0]}-*.duckdb"):
-                    if older != target:  # an older version of this directory (open ones stay readable)
-                        older.unlink(missing_ok=True)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with open(target.with_suffix(".lock"), "a") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                if not target.exists():
+                    self._build_file(target)
             self.con = connect(str(target), read_only=True)
         except (OSError, duckdb.IOException):
             return None
         return target
+
+    def _build_file(self, target: Path) -> None:
+        partial = target.with_name(f"{target.stem}.{os.getpid()}.partial")
+        try:
+            self._build(str(partial)).close()
+            os.replace(partial, target)
+        finally:
+            partial.unlink(missing_ok=True)
+        for older in target.parent.glob(f"{target.name.split('-')[0]}-*"):
+            if older.suffix in (".duckdb", ".lock") and older.stem != target.stem:
+                # an older version of this directory (open ones stay readable)
+                older.unlink(missing_ok=True)
 
     def _load(self, table: str) -> None:
         files = table_files(self.data_dir, table)

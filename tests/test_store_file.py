@@ -4,6 +4,7 @@ written means memory)."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -42,14 +43,14 @@ def test_a_second_open_reuses_the_file(known_csv_dir: Path, files_for_all: Path)
     built = first.stat().st_mtime_ns
     again = Store(known_csv_dir)
     assert again.file == first and first.stat().st_mtime_ns == built
-    assert [p.name for p in files_for_all.iterdir()] == [first.name]  # no partial file left behind
+    assert sorted(p.name for p in files_for_all.iterdir()) == [first.name, f"{first.stem}.lock"]  # no partial
 
 
 def test_new_data_means_a_new_file_and_the_old_one_goes(known_csv_dir: Path, files_for_all: Path):
     old = Store(known_csv_dir)
     known_data.write_batch(known_csv_dir, known_data.BATCH, "batch-1")
     new = Store(known_csv_dir)
-    assert new.file != old.file and not old.file.exists()
+    assert new.file != old.file and not old.file.exists() and len(list(files_for_all.iterdir())) == 2
     row = new.records("summary")[0]
     assert {k: row[k] for k in known_data.WITH_BATCH} == known_data.WITH_BATCH
     assert old.records("summary")[0]["visits"] == 4  # an open snapshot stays readable after it is replaced
@@ -65,3 +66,10 @@ def test_small_data_stays_in_memory(known_csv_dir: Path, monkeypatch, tmp_path: 
     monkeypatch.setenv("INNOVISITS_CACHE_DIR", str(tmp_path / "cache"))
     assert Store(known_csv_dir).file is None
     assert not (tmp_path / "cache").exists()
+
+
+def test_replicas_starting_together_build_one_file(known_csv_dir: Path, files_for_all: Path):
+    with ThreadPoolExecutor(max_workers=3) as pool:  # a lock file excludes threads as it does processes
+        stores = list(pool.map(lambda _: Store(known_csv_dir), range(3)))
+    assert len({s.file for s in stores}) == 1 and all(s.records("summary")[0]["visits"] == 4 for s in stores)
+    assert len(list(files_for_all.glob("*.duckdb"))) == 1
