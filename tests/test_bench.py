@@ -113,7 +113,7 @@ def test_views_run_every_query_the_pages_run(known_dir):
 def test_bench_end_to_end(tmp_path, capsys):
     out = tmp_path / "bench.json"
     args = ["bench", "--sizes", "1e3,2e3", "--work", str(tmp_path / "work"), "--out", str(out)]
-    cli.main([*args, "--combos", "3", "--batches", "40"])
+    cli.main([*args, "--combos", "3", "--batches", "40", "--rounds", "1"])
     report = json.loads(out.read_text(encoding="utf-8"))
     assert [(r["size"], r["format"]) for r in report["runs"]] == [
         (1000, "parquet"),
