@@ -92,9 +92,9 @@ def best_of(results: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         **first,
         "load_s": min(r["load_s"] for r in results),
-        "pages_s": (pages := {p: min(r["pages_s"][p] for r in results) for p in first["pages_s"]}),
-        "views_s": sum(pages.values()),
-        "queries_s": {q: min(r["queries_s"][q] for r in results) for q in first["queries_s"]},
+        "pages_s": {p: min(r["pages_s"][p] for r in results) for p in first["pages_s"]},
+        "queries_s": (queries := {q: min(r["queries_s"][q] for r in results) for q in first["queries_s"]}),
+        "views_s": sum(queries.values()),
         "rss_mb": max(r["rss_mb"] for r in results),
         "rounds": len(results),
         "same_answers_every_round": all(r["digests"] == first["digests"] for r in results),
