@@ -21,6 +21,7 @@ VERBS = {
     "hash-password": ("hash_password", "Print an argon2 hash for a staff account in secrets.toml."),
     "backup": ("backup", "Write a consistent snapshot of the data directory to a .tar.gz archive."),
     "restore": ("restore", "Restore a backup archive, verified against its manifest before anything changes."),
+    "bench": ("bench", "Measure the query layer against raw DuckDB and pandas at growing sizes."),
 }
 
 

@@ -1,0 +1,422 @@
+"""The benchmark run: data at each size as Parquet and as CSV, every measurement in its own process, ratios
+against the baselines measured in the same run, the targets' verdicts, a printed table and a JSON report."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from innovisits import sql
+from innovisits.bench import pandas_baseline, worker
+from innovisits.config import MAX_UPLOAD_ROWS, PROJECT_DIR, SAMPLE_DATA_DIR
+from innovisits.generate import generate
+from innovisits.store import Store, connect
+
+FORMATS = ("parquet", "csv")
+BATCHES = 5000  # upload files the many-small-files case deals the participants into
+SMALL_FILES_MAX = 1_000_000  # ... at the largest size up to this
+ONE_REPEAT_FROM = 1_000_000  # from this size each worker runs every view once ...
+ONE_ROUND_FROM = 10_000_000  # ... and from this size the layer and raw workers run one round (20-minute budget)
+ROUNDS = 2
+
+
+def machine() -> dict[str, Any]:
+    """What the figures were measured on (they mean little without it)."""
+    cpu = next((line.split(":", 1)[1].strip() for line in _lines("/proc/cpuinfo") if line.startswith("model name")), "")
+    mem = next((int(line.split()[1]) for line in _lines("/proc/meminfo") if line.startswith("MemTotal")), 0)
+    return {
+        "cpu": cpu or platform.processor(),
+        "nproc": os.cpu_count(),
+        "ram_gib": round(mem / 2**20, 1),
+        "load_average": os.getloadavg(),
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+    }
+
+
+def _lines(path: str) -> list[str]:
+    try:
+        return Path(path).read_text().splitlines()
+    except OSError:
+        return []
+
+
+def _env(**extra: str) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(PROJECT_DIR), **extra}
+
+
+def _process(module: str, *args: str, env: dict[str, str] | None = None) -> tuple[float, str]:
+    """Run `python -m module args` in a fresh process: seconds from before it starts to its end, and its
+    stdout (a failure raises with the end of its stderr)."""
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", module, *args], capture_output=True, text=True, env=env or _env(), check=False
+    )
+    seconds = time.perf_counter() - start
+    if result.returncode:
+        raise RuntimeError(f"{module} {' '.join(args)} failed:\n{result.stderr[-3000:]}")
+    return seconds, result.stdout
+
+
+def measure(method: str, data_dir: Path, *args: str) -> dict[str, Any]:
+    """One worker measurement (see `worker.py`) in its own process."""
+    _, out = _process("innovisits.bench.worker", method, str(data_dir), *args)
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def data_set(work: Path, size: int, file_format: str) -> Path:
+    """The generated data directory for a size and format, reused when a finished one is there."""
+    target = work / f"p{size}-{file_format}"
+    if not (target / ".complete").exists():
+        shutil.rmtree(target, ignore_errors=True)
+        generate(size, target, seed=0, file_format=file_format)
+        (target / ".complete").touch()
+    return target
+
+
+def best_of(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """Several rounds of one worker as one result: the fastest of each timing, the largest peak memory, and
+    whether every round gave the same answers."""
+    first = results[0]
+    return {
+        **first,
+        "load_s": min(r["load_s"] for r in results),
+        "pages_s": {p: min(r["pages_s"][p] for r in results) for p in first["pages_s"]},
+        "queries_s": (queries := {q: min(r["queries_s"][q] for r in results) for q in first["queries_s"]}),
+        "views_s": sum(queries.values()),
+        "rss_mb": max(r["rss_mb"] for r in results),
+        "rounds": len(results),
+        "same_answers_every_round": all(r["digests"] == first["digests"] for r in results),
+    }
+
+
+def measure_format(data_dir: Path, size: int, rounds: int = ROUNDS) -> dict[str, Any]:
+    """Query layer and bare DuckDB over the same files (alternating processes, so a neighbour's burst of work
+    on this shared machine slows both sides, and the best round counts), and pandas; each in its own process."""
+    reps = ("--repeats", "1" if size >= ONE_REPEAT_FROM else "2")
+    results_of: dict[str, list[dict[str, Any]]] = {"store": [], "raw": []}
+    for _ in range(1 if size >= ONE_ROUND_FROM else rounds):
+        for method, results in results_of.items():
+            results.append(measure(method, data_dir, *reps))
+    out = {method: best_of(results) for method, results in results_of.items()}
+    out["pandas"] = measure("pandas", data_dir, "--repeats", "1" if size >= ONE_ROUND_FROM else "2")
+    store, raw, pandas = out["store"], out["raw"], out["pandas"]
+    out["identical"] = {
+        "store_vs_raw": store["digests"] == raw["digests"]
+        and store["same_answers_every_round"]
+        and raw["same_answers_every_round"],
+        "store_vs_pandas": store["compared"] == pandas["compared"],
+        "answers_compared_with_pandas": len(pandas["compared"]),
+    }
+    out["store_pandas_set_s"] = pandas_set = _pandas_set_seconds(store)
+    out["ratios"] = {
+        "queries_vs_raw": store["views_s"] / raw["views_s"],
+        "load_vs_raw": store["load_s"] / raw["load_s"],
+        "pandas_compute_vs_queries": pandas["compute_s"] / pandas_set,
+        "pandas_load_and_compute_vs_load_and_queries": (pandas["load_s"] + pandas["compute_s"])
+        / (store["load_s"] + pandas_set),
+    }
+    for method in ("store", "raw"):
+        out[method].pop("digests")
+    return out
+
+
+def _pandas_set_seconds(store: dict[str, Any]) -> float:
+    """The query layer's time for exactly the answers the pandas baseline computes (first occurrence of each)."""
+    seen: dict[str, float] = {}
+    for key, seconds in store["queries_s"].items():
+        page, name = key.split(".", 1)
+        if page in worker.ANALYTIC_PAGES and name in pandas_baseline.COMPARED:
+            seen.setdefault(name, seconds)
+    return sum(seen.values())
+
+
+def cold_start(data_dir: Path) -> dict[str, Any]:
+    """Seconds from before a fresh Python process starts to the Overview rendered by AppTest in it."""
+    start = time.time()
+    _, out = _process("innovisits.bench.cold_start", env=_env(INNOVISITS_DATA_DIR=str(data_dir)))
+    got = json.loads(out.strip().splitlines()[-1])
+    return {"data_dir": str(data_dir), "seconds": got["ready_at"] - start, **got}
+
+
+def small_files(work: Path, single: Path, size: int, batches: int, rounds: int = ROUNDS) -> dict[str, Any]:
+    """The same participants dealt into many upload files under `participants/` (as uploads land), against
+    the one file: query-layer view time and load time, answers checked identical."""
+    target = work / f"p{size}-batches{batches}"
+    if not (target / ".complete").exists():
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(single, target, ignore=shutil.ignore_patterns("participants.parquet", ".complete"))
+        staging = work / "batches-staging"
+        shutil.rmtree(staging, ignore_errors=True)
+        params = {"source": str(single / "participants.parquet"), "batches": batches}
+        relation = connect().sql(sql.load("bench/participants_batches"), params=params)
+        relation.write_parquet(str(staging), partition_by=["batch"], write_partition_columns=False)
+        (target / "participants").mkdir()
+        for n, part in enumerate(sorted(staging.glob("batch=*/*.parquet"))):
+            part.rename(target / "participants" / f"batch-{n:05d}.parquet")
+        shutil.rmtree(staging)
+        (target / ".complete").touch()
+    results_of: dict[Path, list[dict[str, Any]]] = {single: [], target: []}
+    for _ in range(rounds):  # alternating, as in measure_format
+        for data_dir, results in results_of.items():
+            results.append(measure("store", data_dir))
+    one, many = best_of(results_of[single]), best_of(results_of[target])
+    return {
+        "size": size,
+        "files": len(list((target / "participants").glob("*.parquet"))),
+        "identical": one["digests"] == many["digests"],
+        "queries_ratio": many["views_s"] / one["views_s"],
+        "load_ratio": many["load_s"] / one["load_s"],
+        "seconds": {
+            "load_one_file": one["load_s"],
+            "load_many_files": many["load_s"],
+            "queries_one_file": one["views_s"],
+            "queries_many_files": many["views_s"],
+        },
+    }
+
+
+def ingest(work: Path, rows: int) -> dict[str, Any]:
+    """A `rows`-row participants file through the full validating ingest (`python -m innovisits ingest`) into
+    a data directory whose visits are stored but whose participants are not, against DuckDB's own CSV ->
+    Parquet copy of the same file; each in a fresh process, timed from before it starts."""
+    report = data_set(work, rows, "csv") / "participants.csv"
+    target = work / "ingest-data"
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(
+        data_set(work, rows, "parquet"), target, ignore=shutil.ignore_patterns("participants.parquet", ".complete")
+    )
+    copy_s, copied = _process("innovisits.bench.duckdb_copy", str(report), str(work / "ingest-copy.parquet"))
+    ingest_s, said = _process("innovisits", "ingest", str(report), env=_env(INNOVISITS_DATA_DIR=str(target)))
+    stored = Store(target).row_counts()["participants"]
+    return {
+        "file": str(report),
+        "rows": rows,
+        "duckdb_copy_s": copy_s,
+        "duckdb_copy_rows": int(copied.strip()),
+        "ingest_s": ingest_s,
+        "ingest_said": said.strip()[-300:],
+        "stored_rows": stored,
+        "ratio": ingest_s / copy_s,
+    }
+
+
+def slope(points: list[tuple[float, float]]) -> float | None:
+    """The exponent k of y ~ x^k: least-squares slope of log y on log x (None without two sizes)."""
+    logs = [(math.log(x), math.log(y)) for x, y in points if x > 0 and y > 0]
+    if len({x for x, _ in logs}) < 2:
+        return None
+    mx = sum(x for x, _ in logs) / len(logs)
+    my = sum(y for _, y in logs) / len(logs)
+    return sum((x - mx) * (y - my) for x, y in logs) / sum((x - mx) ** 2 for x, _ in logs)
+
+
+FIGURES: dict[str, Callable[[dict[str, Any]], float]] = {
+    "layer load s": lambda r: r["store"]["load_s"],
+    "layer queries s": lambda r: r["store"]["views_s"],
+    "raw load s": lambda r: r["raw"]["load_s"],
+    "raw queries s": lambda r: r["raw"]["views_s"],
+    "pandas load s": lambda r: r["pandas"]["load_s"],
+    "pandas compute s": lambda r: r["pandas"]["compute_s"],
+    "layer peak RSS MB": lambda r: r["store"]["rss_mb"],
+    "pandas peak RSS MB": lambda r: r["pandas"]["rss_mb"],
+}
+
+
+def growth(report: dict[str, Any]) -> dict[str, dict[str, float | None]]:
+    """Each figure's exponent across the sizes, per format (latency on Parquet)."""
+    runs = report["runs"]
+    out = {
+        fmt: {name: slope([(r["size"], get(r)) for r in runs if r["format"] == fmt]) for name, get in FIGURES.items()}
+        for fmt in FORMATS
+    }
+    for state in ("cold", "warm"):
+        points = [(int(size), lat[state]["p95_s"]) for size, lat in report["latency"].items()]
+        out["parquet"][f"filter change p95 s, {state}"] = slope(points)
+    return out
+
+
+def bench(
+    sizes: list[int],
+    work: Path,
+    combos: int = 30,
+    batches: int = BATCHES,
+    rounds: int = ROUNDS,
+    log: Callable[[str], None] = print,
+) -> dict[str, Any]:
+    """Measure everything at every size; returns the report (`targets` holds the verdicts)."""
+    work.mkdir(parents=True, exist_ok=True)
+    sizes = sorted(sizes)
+    report: dict[str, Any] = {"machine": machine(), "sizes": sizes, "runs": [], "latency": {}}
+    started = time.perf_counter()
+
+    def step(text: str) -> None:
+        log(f"[{time.perf_counter() - started:6.0f} s] {text}")
+
+    for size in sizes:
+        for fmt in FORMATS:
+            step(f"{size:,} rows, {fmt}")
+            result = measure_format(data_set(work, size, fmt), size, rounds)
+            report["runs"].append({"size": size, "format": fmt, **result})
+        step(f"{size:,} rows, filter changes")
+        report["latency"][str(size)] = measure("latency", work / f"p{size}-parquet", "--combos", str(combos))
+    largest = sizes[-1]
+    step("cold start")
+    report["cold_start"] = {
+        "sample": cold_start(SAMPLE_DATA_DIR),
+        str(largest): cold_start(work / f"p{largest}-parquet"),
+    }
+    small = max([s for s in sizes if s <= SMALL_FILES_MAX] or [sizes[0]])
+    step(f"{batches:,} small files at {small:,} rows")
+    report["small_files"] = small_files(work, data_set(work, small, "parquet"), small, batches, rounds)
+    rows = min(MAX_UPLOAD_ROWS, largest)
+    step(f"ingest of {rows:,} rows")
+    report["ingest"] = ingest(work, rows)
+    report["growth"] = growth(report)
+    report["targets"] = targets(report)
+    report["seconds"] = time.perf_counter() - started
+    report["machine"]["load_average_end"] = os.getloadavg()
+    return report
+
+
+def _target(name: str, value: float | None, goal: float, at_most: bool, unit: str = "×") -> dict[str, Any]:
+    reached = value is not None and (value <= goal if at_most else value >= goal)
+    return {"target": name, "value": value, "goal": f"{'≤' if at_most else '≥'} {goal:g}{unit}", "reached": reached}
+
+
+def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every target of the issue with the figure that decides it (numbered as in the issue)."""
+    runs, largest = report["runs"], max(report["sizes"])
+    out = []
+    for r in runs:
+        name = f"1 layer ÷ raw DuckDB queries, {r['format']}, {r['size']:,}"
+        out.append(_target(name, r["ratios"]["queries_vs_raw"], 1.2, True))
+    for r in (r for r in runs if r["size"] == largest):
+        for ratio, label in (
+            ("pandas_compute_vs_queries", "compute"),
+            ("pandas_load_and_compute_vs_load_and_queries", "load + compute"),
+        ):
+            name = f"2 pandas ÷ layer, {label}, {r['format']}, {largest:,}"
+            out.append(_target(name, r["ratios"][ratio], 20, False))
+    same = all(r["identical"]["store_vs_raw"] and r["identical"]["store_vs_pandas"] for r in runs)
+    name = "2 identical answers (layer, raw, pandas), every run"
+    out.append({"target": name, "value": same, "goal": "identical", "reached": same})
+    latency = report["latency"][str(largest)]
+    for state in ("cold", "warm"):
+        out.append(
+            _target(f"3 filter change p95, {state}, parquet, {largest:,}", latency[state]["p95_s"], 0.3, True, " s")
+        )
+    for key, label, goal in (("sample", "sample data", 3), (str(largest), f"parquet, {largest:,}", 5)):
+        start = report["cold_start"][key]
+        rendered = not start["errors"] and bool(start["metrics"].get("Visits"))  # a crash is no start
+        out.append(_target(f"4 cold start, {label}", start["seconds"] if rendered else None, goal, True, " s"))
+    for r in (r for r in runs if r["size"] == largest):
+        out.append(_target(f"5 layer peak RSS, {r['format']}, {largest:,}", r["store"]["rss_mb"], 1024, True, " MB"))
+    out.append(
+        _target(
+            f"5 layer peak RSS, filter changes, {largest:,}",
+            report["latency"][str(largest)]["rss_mb"],
+            1024,
+            True,
+            " MB",
+        )
+    )
+    ingest = report["ingest"]
+    stored = ingest["stored_rows"] == ingest["rows"]
+    out.append(
+        _target(f"6 ingest ÷ DuckDB COPY, {ingest['rows']:,} rows", ingest["ratio"] if stored else None, 2, True)
+    )
+    small = report["small_files"]
+    name = f"7 {small['files']:,} small files ÷ one file, layer queries, {small['size']:,}"
+    out.append(_target(name, small["queries_ratio"] if small["identical"] else None, 2, True))
+    return out
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "NO"
+    if isinstance(value, float):
+        return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return "—" if value is None else str(value)
+
+
+def _table(header: list[str], rows: list[list[Any]]) -> str:
+    cells = [header, *[[_fmt(v) for v in row] for row in rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |" for row in cells]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(lines)
+
+
+RUN_COLUMNS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "rows": lambda r: r["size"],
+    "format": lambda r: r["format"],
+    "layer load s": lambda r: r["store"]["load_s"],
+    "raw load s": lambda r: r["raw"]["load_s"],
+    "layer queries s": lambda r: r["store"]["views_s"],
+    "raw queries s": lambda r: r["raw"]["views_s"],
+    "layer ÷ raw (≤1.2)": lambda r: r["ratios"]["queries_vs_raw"],
+    "pandas load s": lambda r: r["pandas"]["load_s"],
+    "pandas compute s": lambda r: r["pandas"]["compute_s"],
+    "layer same answers s": lambda r: r["store_pandas_set_s"],
+    "pandas ÷ layer (≥20)": lambda r: r["ratios"]["pandas_compute_vs_queries"],
+    "load+compute ÷ layer": lambda r: r["ratios"]["pandas_load_and_compute_vs_load_and_queries"],
+    "RSS MB layer / raw / pandas": lambda r: " / ".join(f"{r[m]['rss_mb']:.0f}" for m in ("store", "raw", "pandas")),
+    "identical": lambda r: r["identical"]["store_vs_raw"] and r["identical"]["store_vs_pandas"],
+}
+
+
+def render(report: dict[str, Any]) -> str:
+    """The report as Markdown (printed, and pasted into the README with the machine it ran on)."""
+    m = report["machine"]
+    lines = [
+        f"Machine: {m['cpu']}, {m['nproc']} cores, {m['ram_gib']} GiB RAM; load average "
+        f"{m['load_average'][0]:.1f} at start, {m.get('load_average_end', [0])[0]:.1f} at end; Python "
+        f"{m['python']}, DuckDB {m['duckdb']}; {report.get('seconds', 0):.0f} s in all.",
+        "",
+        _table(list(RUN_COLUMNS), [[get(r) for get in RUN_COLUMNS.values()] for r in report["runs"]]),
+        "",
+    ]
+    lat_rows = [
+        [int(size), s["combos"], s["cold"]["p50_s"], s["cold"]["p95_s"], s["warm"]["p50_s"], s["warm"]["p95_s"]]
+        for size, s in report["latency"].items()
+    ]
+    header = ["rows (parquet)", "filter sets", "cold p50 s", "cold p95 s", "warm p50 s", "warm p95 s"]
+    lines += [_table(header, lat_rows), ""]
+    cold = [[name, c["seconds"], c["data_dir"]] for name, c in report["cold_start"].items()]
+    lines += [_table(["cold start", "s to Overview", "data"], cold), ""]
+    growth_rows = [
+        [name, *(report["growth"][fmt].get(name) for fmt in FORMATS)] for name in report["growth"]["parquet"]
+    ]
+    lines += [_table(["growth exponent (y ~ rows^k)", *FORMATS], growth_rows), ""]
+    small, ing = report["small_files"], report["ingest"]
+    sec = small["seconds"]
+    lines += [
+        f"Small files: {small['files']:,} participant files at {small['size']:,} rows: layer queries "
+        f"{sec['queries_many_files']:.3g} s vs {sec['queries_one_file']:.3g} s one file "
+        f"({small['queries_ratio']:.2f}×), "
+        f"load {sec['load_many_files']:.3g} s vs {sec['load_one_file']:.3g} s ({small['load_ratio']:.2f}×); "
+        f"identical answers: {_fmt(small['identical'])}.",
+        f"Ingest of {ing['rows']:,} participant rows: `python -m innovisits ingest` {ing['ingest_s']:.3g} s "
+        f"(stored {ing['stored_rows']:,} rows) vs DuckDB COPY to Parquet {ing['duckdb_copy_s']:.3g} s "
+        f"({ing['ratio']:.2f}×), both in fresh processes.",
+        "",
+        _table(
+            ["target", "measured", "goal", "reached"],
+            [[t["target"], t["value"], t["goal"], t["reached"]] for t in report["targets"]],
+        ),
+    ]
+    return "\n".join(lines)

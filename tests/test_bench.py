@@ -1,0 +1,140 @@
+"""The benchmark's parts on known data: its growth exponent and percentiles on exact numbers, the pandas baseline
+against hand-worked answers and the query layer, the bare DuckDB baseline against the query layer under random
+filters, the page views against the pages' own code, and one tiny end-to-end run. No timing is asserted (these
+machines are noisy); every figure the bench reports is a ratio measured side by side."""
+
+import json
+import random
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from innovisits import cli
+from innovisits.bench import pandas_baseline, views, worker
+from innovisits.bench.run import slope
+from innovisits.filters import Filters
+from innovisits.generate import generate
+from innovisits.store import Store
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def test_slope_is_the_log_log_exponent():
+    assert slope([(10, 100), (100, 10_000), (1000, 1_000_000)]) == pytest.approx(2.0)
+    assert slope([(1e4, 8.0), (1e6, 0.8)]) == pytest.approx(-0.5)
+    assert slope([(1e4, 3.0), (1e7, 3.0)]) == pytest.approx(0.0)
+    assert slope([(1e4, 3.0)]) is None
+    assert slope([(1e4, 3.0), (1e4, 5.0)]) is None
+
+
+def test_percentile_on_exact_values():
+    values = [float(v) for v in range(1, 102)]  # 1..101: the p-th percentile is p + 1
+    assert worker.percentile(values, 0.5) == 51
+    assert worker.percentile(values, 0.95) == 96
+    assert worker.percentile([0.25], 0.95) == 0.25
+
+
+def test_digest_ignores_row_order_but_not_values():
+    import pandas as pd
+
+    a = pd.DataFrame({"k": ["x", "y"], "n": [1, 2]})
+    assert worker.digest(a) == worker.digest(a.iloc[::-1])
+    assert worker.digest(a) != worker.digest(a.assign(n=[1, 3]))
+    assert worker.digest(a.assign(n=[1.0, 2.0])) == worker.digest(a)  # int or float engines agree
+
+
+def test_pandas_baseline_hand_worked_answers(known_dir):
+    got = pandas_baseline.answers(pandas_baseline.load(known_dir))
+    summary = got["summary"].iloc[0]
+    assert (summary["visits"], summary["delegates"], summary["departments"], summary["cities"]) == (4, 10, 4, 3)
+    assert summary["first_visit_date"].date() == date(2019, 1, 10)
+    by_department = got["delegates_by_department"].set_index("department")
+    # EMSD on K1, K2, K3; FSD twice on K1 and on K3; HA on K1 and K4; HKUST twice on K2
+    assert by_department[["delegates", "visits"]].to_dict("index") == {
+        "EMSD": {"delegates": 3, "visits": 3},
+        "FSD": {"delegates": 3, "visits": 2},
+        "HA": {"delegates": 2, "visits": 2},
+        "HKUST": {"delegates": 2, "visits": 1},
+    }
+    by_category = got["visits_by_category"].set_index("category_id")
+    # robotics on K1 (4 delegates, score 5) and K3 (2, score 3); IoT K1 (4, 4), K2 (3, 3); PV K3 (2, 4), K4 (1, 2)
+    assert by_category["delegates_exposed"].to_dict() == {"robotics": 6, "iot_data_platforms": 7, "smart_pv": 3}
+    assert by_category["mean_interest_score"].to_dict() == {"robotics": 4.0, "iot_data_platforms": 3.5, "smart_pv": 3.0}
+    by_month = got["visits_by_month"]
+    assert by_month["visits"].tolist() == [2, 1, 1] and by_month["delegates"].tolist() == [7, 2, 1]
+
+
+def test_pandas_baseline_equals_the_query_layer(known_dir):
+    """Every answer pandas computes is the query layer's, value for value."""
+    layer = worker.run_views(worker.store_runner(Store(known_dir)), 1, worker.ANALYTIC_PAGES)["compared"]
+    pandas = worker.measure_pandas(known_dir, 1)["compared"]
+    assert set(pandas) == set(pandas_baseline.COMPARED)
+    assert layer == pandas
+
+
+def test_bare_duckdb_answers_like_the_query_layer(tmp_path):
+    """Random filter combinations: every page's answers through the store equal the same SQL on the bare
+    connection over the same files."""
+    generate(3000, tmp_path, seed=3, file_format="csv")
+    store, raw = Store(tmp_path), worker.raw_runner(worker.raw_connection(tmp_path))
+    rng = random.Random(1)
+    combos = [Filters(), *(worker.random_filters(store, rng) for _ in range(6))]
+    assert any(f.departments or f.kinds for f in combos) and any(f.categories for f in combos)
+    for filters in combos:
+        for page in views.PAGES:
+            mine = views.view(worker.store_runner(store), page, filters)
+            theirs = views.view(raw, page, filters)
+            assert mine.keys() == theirs.keys()
+            assert {k: worker.digest(v) for k, v in mine.items()} == {k: worker.digest(v) for k, v in theirs.items()}
+
+
+def test_views_run_every_query_the_pages_run(known_dir):
+    """The bench's page list follows the pages: each query a benchmarked page or the sidebar names is run."""
+    ran: set[str] = set()
+
+    def record(name, filters, values):
+        ran.add(name)
+        return worker.store_runner(store)(name, filters, values)
+
+    store = Store(known_dir)
+    for page in views.PAGES:
+        views.view(record, page, Filters())
+    named = set()
+    for page in views.PAGES:
+        named |= set(re.findall(r'ui\.query\(\s*"(\w+)"', (PROJECT / "pages" / f"{page}.py").read_text()))
+    sidebar = (PROJECT / "innovisits" / "ui.py").read_text().split("def sidebar_filters", 1)[1].split("\ndef ", 1)[0]
+    named |= set(re.findall(r'records\(\s*"(\w+)"', sidebar))
+    assert named and named <= ran
+
+
+@pytest.mark.slow
+def test_bench_end_to_end(tmp_path, capsys):
+    out = tmp_path / "bench.json"
+    args = ["bench", "--sizes", "1e3,2e3", "--work", str(tmp_path / "work"), "--out", str(out)]
+    cli.main([*args, "--combos", "3", "--batches", "40", "--rounds", "1"])
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert [(r["size"], r["format"]) for r in report["runs"]] == [
+        (1000, "parquet"),
+        (1000, "csv"),
+        (2000, "parquet"),
+        (2000, "csv"),
+    ]
+    for run in report["runs"]:
+        assert run["identical"] == {"store_vs_raw": True, "store_vs_pandas": True, "answers_compared_with_pandas": 10}
+        assert run["ratios"]["queries_vs_raw"] == run["store"]["views_s"] / run["raw"]["views_s"]
+        assert set(run["store"]["pages_s"]) == set(views.PAGES)
+        assert all(run[m]["rss_mb"] > 0 for m in ("store", "raw", "pandas"))
+    assert report["latency"]["2000"]["combos"] == 3
+    assert report["cold_start"]["sample"]["metrics"]["Visits"] == "12"
+    assert report["cold_start"]["2000"]["metrics"]["Delegates"] == "2,000"
+    assert report["small_files"]["files"] > 1 and report["small_files"]["identical"]
+    assert report["ingest"]["stored_rows"] == report["ingest"]["duckdb_copy_rows"] == 2000
+    assert report["growth"]["parquet"]["layer load s"] is not None
+    assert {t["target"].split()[0] for t in report["targets"]} == {"1", "2", "3", "4", "5", "6", "7"}
+    assert all(isinstance(t["reached"], bool) for t in report["targets"])
+    printed = capsys.readouterr().out
+    assert "| target" in printed and re.search(
+        r"2 identical answers \(layer, raw, pandas\), every run +\| yes", printed
+    )
