@@ -131,7 +131,7 @@ def test_bench_end_to_end(tmp_path, capsys):
     assert report["cold_start"]["2000"]["metrics"]["Delegates"] == "2,000"
     assert report["small_files"]["files"] > 1 and report["small_files"]["identical"]
     assert report["ingest"]["stored_rows"] == report["ingest"]["duckdb_copy_rows"] == 2000
-    assert report["growth"]["parquet"]["layer load s"] is not None
+    assert report["growth"]["parquet"]["layer open s"] is not None
     assert {t["target"].split()[0] for t in report["targets"]} == {"1", "2", "3", "4", "5", "6", "7"}
     assert all(isinstance(t["reached"], bool) for t in report["targets"])
     printed = capsys.readouterr().out
