@@ -5,16 +5,21 @@ quotes, embedded commas and newlines, CRLF, with every value kept as text (the s
 from __future__ import annotations
 
 import codecs
+import functools
+import operator
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import charset_normalizer
 import duckdb
-import pandas as pd
 
+from innovisits import sql
 from innovisits.store import connect
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ENCODINGS = ("utf-8-sig", "cp950", "big5hkscs")
 CHUNK = 1 << 20
@@ -30,11 +35,8 @@ class Unreadable(Exception):
         self.code, self.params = code, params
 
 
-@dataclass(frozen=True)
-class Table:
-    headers: list[str]  # as written in the file
-    rows: pd.DataFrame  # text values (None when empty), index = the row number a spreadsheet shows
-    encoding: str
+SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())  # what str.strip removes
+_EDGE = "^$|^[{0}]|[{0}]$".format("".join(f"\\x{{{ord(c):x}}}" for c in SPACES))  # RE2: empty or padded
 
 
 def decode(data: bytes, progress: Callable[[int], None] | None = None) -> tuple[str, str]:
@@ -52,6 +54,8 @@ def decode(data: bytes, progress: Callable[[int], None] | None = None) -> tuple[
             return _decode_in_chunks(data, encoding, progress), encoding
         except UnicodeDecodeError:
             continue
+    import charset_normalizer  # only for the rare file no listed encoding reads
+
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
         raise Unreadable("not_text")
@@ -69,8 +73,33 @@ def _decode_in_chunks(data: bytes, encoding: str, progress: Callable[[int], None
     return "".join(parts)
 
 
-def read(data: bytes, progress: Callable[[int], None] | None = None) -> Table:
-    """Parse a CSV file's bytes; raises Unreadable with the reason when it is empty or not a CSV."""
+@dataclass(frozen=True)
+class Loaded:
+    """An uploaded file in DuckDB: `relation` has `_row` (the row number a spreadsheet shows) and the
+    columns c0, c1, ... (text, trimmed, None when empty) for `headers`; rows with no value are dropped."""
+
+    headers: list[str]  # as written in the file (as DuckDB names them: duplicates and blanks made unique)
+    name: str  # the DuckDB table holding the file as read
+    relation: duckdb.DuckDBPyRelation
+    encoding: str
+    rows: int
+
+    def column(self, header: str) -> str:
+        return f"c{self.headers.index(header)}"
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: list[str]  # as written in the file
+    rows: pd.DataFrame  # text values (None when empty), index = the row number a spreadsheet shows
+    encoding: str
+
+
+def load(
+    con: duckdb.DuckDBPyConnection, data: bytes, name: str, progress: Callable[[int], None] | None = None
+) -> Loaded:
+    """Parse a CSV file's bytes into table `name` of `con`; raises Unreadable with the reason when it is
+    empty or not a CSV."""
     if not data.strip():
         raise Unreadable("empty_file")
     text, encoding = decode(data, progress)
@@ -82,29 +111,74 @@ def read(data: bytes, progress: Callable[[int], None] | None = None) -> Table:
     with tempfile.TemporaryDirectory(prefix="innovisits-read-") as tmp:
         path = Path(tmp) / "upload.csv"
         path.write_text(text.replace("\r\n", "\n"), encoding="utf-8")  # one line end, in values too
-        con = connect()
+        del text
         try:
-            relation = con.read_csv(
-                str(path),
-                header=True,
-                all_varchar=True,
-                delimiter=",",
-                quotechar='"',
-                escapechar='"',
-                encoding="utf-8",
-                null_padding=True,
-                parallel=False,  # keeps file order (row numbers) and allows newlines in quotes
-            )
-            headers = list(relation.columns)
-            rows = relation.df()
+            headers = list(con.read_csv(str(path), **_CSV_OPTIONS).columns)
+            names = [f"c{i}" for i in range(len(headers))]
+            raw = con.sql(sql.load("ingest/read_upload"), params={"path": str(path), "names": names})
+            raw.create(name)
         except duckdb.Error as error:
             detail = str(error).replace(str(path), "the file").splitlines()[0][:200]
             raise Unreadable("not_csv", detail=detail) from error
-    for column in rows.columns:  # trimmed text, empty as None
-        text = rows[column].astype(object).where(rows[column].notna(), None).map(str.strip, na_action="ignore")
-        rows[column] = text.where(text.fillna("") != "", None)
-    rows = rows.dropna(how="all")
-    rows.index = rows.index + 2  # row 1 is the header, as a spreadsheet numbers them
-    if rows.empty:
+    relation = _cleaned(con, name, names)
+    rows = relation.count("*").fetchall()[0][0]
+    if not rows:
         raise Unreadable("no_rows")
-    return Table(headers, rows, encoding)
+    return Loaded(headers, name, relation, encoding, rows)
+
+
+_CSV_OPTIONS = {
+    "header": True,
+    "all_varchar": True,
+    "delimiter": ",",
+    "quotechar": '"',
+    "escapechar": '"',
+    "encoding": "utf-8",
+    "null_padding": True,
+    "parallel": False,
+}
+
+
+def _cleaned(con: duckdb.DuckDBPyConnection, name: str, names: list[str]) -> duckdb.DuckDBPyRelation:
+    """Values trimmed (as str.strip does), empty ones None, rows without any value dropped. Most files
+    need none of it: one scan finds the columns that do, and only those are rewritten."""
+    raw = con.table(name)
+    values = [duckdb.ColumnExpression(c) for c in names]
+    padded = [
+        duckdb.FunctionExpression(
+            "bool_or", duckdb.FunctionExpression("regexp_matches", v, duckdb.ConstantExpression(_EDGE))
+        )
+        for v in values
+    ]
+    blank_row = _all(v.isnull() for v in values)
+    found = raw.aggregate([*padded, duckdb.FunctionExpression("bool_or", blank_row)]).fetchall()[0]
+    if not any(found):
+        return raw
+    trimmed = [
+        duckdb.FunctionExpression(
+            "nullif",
+            duckdb.FunctionExpression("trim", v, duckdb.ConstantExpression(SPACES)),
+            duckdb.ConstantExpression(""),
+        ).alias(c)
+        if needs
+        else v
+        for c, v, needs in zip(names, values, found, strict=False)
+    ]
+    cleaned = raw.select(duckdb.ColumnExpression("_row"), *trimmed)
+    cleaned = cleaned.filter(~_all(duckdb.ColumnExpression(c).isnull() for c in names))
+    cleaned.create(f"{name}_clean")
+    return con.table(f"{name}_clean")
+
+
+def _all(conditions: Iterable[duckdb.Expression]) -> duckdb.Expression:
+    return functools.reduce(operator.and_, conditions)
+
+
+def read(data: bytes, progress: Callable[[int], None] | None = None) -> Table:
+    """The file as a DataFrame (for looking at a file in tests and tools; the ingest works on `load`)."""
+    loaded = load(connect(), data, "upload", progress)
+    rows = loaded.relation.order("_row").df().set_index("_row")
+    rows.columns = loaded.headers
+    rows = rows.astype(object).where(rows.notna(), None)
+    rows.index.name = None
+    return Table(loaded.headers, rows, loaded.encoding)
