@@ -173,7 +173,7 @@ def _with(info: FileInfo, **changes: object) -> FileInfo:
 
 
 def _summary(snapshot: Snapshot) -> dict[str, int]:
-    row = snapshot.records("summary")[0]
+    row = snapshot.records("ingest/overview")[0]
     return {k: int(row[k]) for k in SUMMARY_KEYS}
 
 
