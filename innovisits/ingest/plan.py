@@ -59,7 +59,7 @@ class Plan:
     files: list[FileInfo]
     problems: list[Problem]
     problem_count: int = 0
-    snapshot: Snapshot | None = None  # holds the rows to add: `new_<table>` (typed), `upload_new_<table>` (text)
+    snapshot: Snapshot | None = None  # holds the rows to add, in its tables `new_<table>`
     added: dict[str, int] = field(default_factory=dict)  # table -> rows to add
     duplicates: dict[str, int] = field(default_factory=dict)  # table -> rows already stored
     before: dict[str, int] = field(default_factory=dict)  # Overview numbers now
@@ -84,8 +84,10 @@ class Plan:
     def new(self) -> dict[str, pd.DataFrame]:
         """Table -> rows to add, as text in schema order (for showing them; converted when asked)."""
         frames = {}
+        text = duckdb.sqltype("VARCHAR")
         for table in self.counts():
-            frame = self.snapshot.con.table(f"upload_new_{table}").df()
+            rows = self.rows(table)
+            frame = rows.select(*[duckdb.ColumnExpression(c).cast(text).alias(c) for c in rows.columns]).df()
             frames[table] = frame.astype(object).where(frame.notna(), None)
         return frames
 
@@ -248,9 +250,8 @@ def _orphans(snapshot: Snapshot, pieces: list[Piece], piece: Piece) -> list[Prob
 
 
 def _against_store(snapshot: Snapshot, table: str, pieces: list[Piece]) -> tuple[int, int, list[Problem]]:
-    """How many rows are new, how many are stored, and keys stored with different values (the new rows
-    go to `upload_new_<table>` as text and `new_<table>` typed). Keyed tables match by key; other tables
-    by whole row, counted (two identical delegates stay two)."""
+    """How many rows are new (added to `new_<table>`), how many are stored, and keys stored with different
+    values. Keyed tables match by key; other tables by whole row, counted (two identical delegates stay two)."""
     con = snapshot.con
     rule = TABLES[table]
     columns = value_columns(table)
@@ -264,38 +265,33 @@ def _against_store(snapshot: Snapshot, table: str, pieces: list[Piece]) -> tuple
     ).create_view("ingest_stored", replace=True)
     if rule.key:
         positions = [columns.index(k) + 1 for k in rule.key]
-        compared = con.sql(sql.load("ingest/store_keyed"), params={"key_positions": positions})
+        con.sql(sql.load("ingest/store_keyed"), params={"key_positions": positions}).create(f"compared_{table}")
     else:
-        compared = con.sql(sql.load("ingest/store_rows"))
-    compared.create(f"compared_{table}")
+        con.sql(sql.load("ingest/store_rows")).create(f"compared_{table}")
     compared = con.table(f"compared_{table}")
+    compared.create_view("ingest_compared", replace=True)
     problems = []
-    differing = compared.filter(duckdb.ColumnExpression("differs_at").isnotnull()).order("_piece, _row")
-    for piece_index, row, key, vals, stored_vals, at in differing.select(
-        "_piece", "_row", "_key", "_vals", "stored_vals", "differs_at"
-    ).fetchall():
-        problems.append(
-            pieces[piece_index].problem(
-                row,
-                columns[at - 1],
-                vals[at - 1] or None,
-                "differs_from_store",
-                row_key=", ".join(str(k) for k in key),
-                stored=stored_vals[at - 1] or "",
+    if rule.key:
+        differing = compared.filter(duckdb.ColumnExpression("differs_at").isnotnull()).order("_piece, _row")
+        for piece_index, row, key, vals, stored_vals, at in differing.select(
+            "_piece", "_row", "_key", "_vals", "stored_vals", "differs_at"
+        ).fetchall():
+            problems.append(
+                pieces[piece_index].problem(
+                    row,
+                    columns[at - 1],
+                    vals[at - 1] or None,
+                    "differs_from_store",
+                    row_key=", ".join(str(k) for k in key),
+                    stored=stored_vals[at - 1] or "",
+                )
             )
-        )
-    new = compared.filter(~duckdb.ColumnExpression("is_stored")).order("_piece, _row")
-    vals = duckdb.ColumnExpression("_vals")
+        found = compared.filter(duckdb.ColumnExpression("is_stored"))
+    else:
+        found = compared
+    new = con.sql(sql.load("ingest/new_keyed" if rule.key else "ingest/new_unkeyed"))
     new.select(
-        *[
-            duckdb.FunctionExpression("list_extract", vals, duckdb.ConstantExpression(i + 1)).alias(c)
-            for i, c in enumerate(columns)
-        ]
-    ).create(f"upload_new_{table}")
-    added = con.table(f"upload_new_{table}")
-    added.select(
         *[duckdb.ColumnExpression(c.name).cast(duckdb.sqltype(c.type)).alias(c.name) for c in schema()[table]]
     ).insert_into(f"new_{table}")
-    n_added = added.count("*").fetchall()[0][0]
-    n_stored = compared.filter(duckdb.ColumnExpression("is_stored")).count("*").fetchall()[0][0]
-    return n_added, n_stored - len(problems), problems
+    n_added = con.table(f"new_{table}").count("*").fetchall()[0][0]
+    return n_added, found.count("*").fetchall()[0][0] - len(problems), problems

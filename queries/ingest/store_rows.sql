@@ -1,6 +1,6 @@
--- A table without a key (`ingest_rows`) against the stored rows (`ingest_stored`, as text), matched by whole
--- row and counted: the n-th copy of a row is stored when the store holds at least n copies (two identical
--- delegates stay two).
+-- The uploaded rows of a table without a key (`ingest_rows`) that are stored already (`ingest_stored`, as
+-- text), matched by whole row and counted: the n-th copy of a row is stored when the store holds at least n
+-- copies (two identical delegates stay two).
 with
 
 uploaded as (
@@ -26,22 +26,13 @@ stored_copies as (
 ),
 
 found as (
-    select _piece, _row, true as is_stored
+    select _piece, _row
     from uploaded_copies
     inner join stored_copies using (_vals, n_copy)
 ),
 
 final as (
-    select
-        uploaded._piece,
-        uploaded._row,
-        uploaded._key,
-        uploaded._vals,
-        coalesce(found.is_stored, false) as is_stored,
-        null::varchar[] as stored_vals,
-        null::bigint as differs_at,
-    from uploaded
-    left join found using (_piece, _row)
+    select * from found
 )
 
 select * from final
