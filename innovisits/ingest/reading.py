@@ -39,8 +39,8 @@ SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())  # what str.
 _EDGE = "^$|^[{0}]|[{0}]$".format("".join(f"\\x{{{ord(c):x}}}" for c in SPACES))  # RE2: empty or padded
 
 
-def decode(data: bytes, progress: Callable[[int], None] | None = None) -> tuple[str, str]:
-    """The file's text and the encoding it was in."""
+def decode(data: bytes, progress: Callable[[int], None] | None = None) -> tuple[bytes, str]:
+    """The file's text as UTF-8 (without BOM) and the encoding it was in."""
     head = data[:8192]
     for signature, kind in _SIGNATURES.items():
         if head.startswith(signature):
@@ -48,25 +48,29 @@ def decode(data: bytes, progress: Callable[[int], None] | None = None) -> tuple[
     if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise Unreadable("not_csv_binary", kind="binary")
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), "utf-16"
+        return data.decode("utf-16").encode("utf-8"), "utf-16"
     for encoding in ENCODINGS:
+        utf8 = encoding == "utf-8-sig"  # already UTF-8: checked, not converted
         try:
-            return _decode_in_chunks(data, encoding, progress), encoding
+            text = _decode_in_chunks(data, encoding, progress, keep=not utf8)
         except UnicodeDecodeError:
             continue
+        return (data.removeprefix(codecs.BOM_UTF8) if utf8 else text.encode("utf-8")), encoding
     import charset_normalizer  # only for the rare file no listed encoding reads
 
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
         raise Unreadable("not_text")
-    return str(best), best.encoding
+    return str(best).encode("utf-8"), best.encoding
 
 
-def _decode_in_chunks(data: bytes, encoding: str, progress: Callable[[int], None] | None) -> str:
+def _decode_in_chunks(data: bytes, encoding: str, progress: Callable[[int], None] | None, keep: bool) -> str:
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     parts = []
     for start in range(0, len(data), CHUNK):
-        parts.append(decoder.decode(data[start : start + CHUNK]))
+        text = decoder.decode(data[start : start + CHUNK])
+        if keep:
+            parts.append(text)
         if progress:
             progress(min(CHUNK, len(data) - start))
     parts.append(decoder.decode(b"", final=True))
@@ -100,17 +104,17 @@ def load(
 ) -> Loaded:
     """Parse a CSV file's bytes into table `name` of `con`; raises Unreadable with the reason when it is
     empty or not a CSV."""
-    if not data.strip():
+    if not data or data.isspace():
         raise Unreadable("empty_file")
     text, encoding = decode(data, progress)
-    if "\x00" in text:  # a NUL past the sniffed head: binary, and it would pass for an empty value later
+    if b"\x00" in text:  # a NUL past the sniffed head: binary, and it would pass for an empty value later
         raise Unreadable("not_csv_binary", kind="binary")
-    columns = text[: 1 << 20].split("\n", 1)[0].count(",") + 1  # quoted commas count too: only a bound
+    columns = text[: 1 << 20].split(b"\n", 1)[0].count(b",") + 1  # quoted commas count too: only a bound
     if columns > MAX_COLUMNS:
         raise Unreadable("too_many_columns", columns=columns, limit=MAX_COLUMNS)
     with tempfile.TemporaryDirectory(prefix="innovisits-read-") as tmp:
         path = Path(tmp) / "upload.csv"
-        path.write_text(text.replace("\r\n", "\n"), encoding="utf-8")  # one line end, in values too
+        path.write_bytes(text.replace(b"\r\n", b"\n"))  # one line end, in values too
         del text
         try:
             headers = list(con.read_csv(str(path), **_CSV_OPTIONS).columns)

@@ -27,9 +27,8 @@ class Snapshot:
         self.con = connect()
         self.version = data_version(self.data_dir)
         for table in TABLES:
-            stored = self._stored(table)
-            stored.filter(duckdb.ConstantExpression(False)).create(f"new_{table}")
-            self.con.register(table, stored.union(self.con.table(f"new_{table}")))
+            self._nothing(table).create(f"new_{table}")
+            self.con.register(table, self._stored(table).union(self.con.table(f"new_{table}")))
         self.con.execute(sql.load("setup/filters"))
 
     def _stored(self, table: str) -> duckdb.DuckDBPyRelation:
@@ -50,9 +49,13 @@ class Snapshot:
                 raise DataError(f"Table {table!r} could not be read from {names}: {error}") from error
             parts.append(source.select(*[_typed(c, source.columns) for c in columns]))
         if not parts:
-            nothing = self.con.values([0]).select(*[_typed(c, []) for c in columns])
-            return nothing.filter(duckdb.ConstantExpression(False))
+            return self._nothing(table)
         return parts[0] if len(parts) == 1 else parts[0].union(parts[1])
+
+    def _nothing(self, table: str) -> duckdb.DuckDBPyRelation:
+        """No rows, with the table's typed columns."""
+        typed_nulls = self.con.values([0]).select(*[_typed(c, []) for c in schema()[table]])
+        return typed_nulls.filter(duckdb.ConstantExpression(False))
 
     def _read_csv(self, paths: list[str]) -> duckdb.DuckDBPyRelation:
         return self.con.read_csv(paths, header=True, all_varchar=True, union_by_name=True, encoding="utf-8")

@@ -7,6 +7,7 @@ repeated keys) are joins and window queries in `queries/ingest/`."""
 
 from __future__ import annotations
 
+import datetime
 import itertools
 import re
 from collections.abc import Callable, Mapping
@@ -20,6 +21,8 @@ from innovisits.ingest.rules import TABLES, TableRule
 
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y年%m月%d日", "%Y/%m/%d", "%d-%m-%Y", "%d.%m.%Y")
 _WHOLE = re.compile(r"-?\d+")
+_ISO_DATE = re.compile(r"[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}")  # ASCII digits only: pandas decides the rest
+_PLAIN_WHOLE = re.compile(r"-?[0-9]{1,15}")  # exact as a float too, so pandas would read it the same
 _NAMES = itertools.count()  # tables made here get unique names
 
 
@@ -92,19 +95,48 @@ def _normalised(rule: TableRule, column: str, values: list[str], resolvers: Mapp
     if column in rule.choices:
         options = choice_names(rule, column)
         return [options.get(v.casefold(), v) for v in values]
-    if kind in ("DATE", "INTEGER") and values:
-        import pandas as pd  # only for files with dates or numbers: its parsers define what is accepted
-
-        series = pd.Series(values, dtype=object)
-        if kind == "DATE":
-            parsed = pd.Series(pd.NaT, index=series.index)
-            for fmt in DATE_FORMATS:
-                parsed = parsed.fillna(pd.to_datetime(series, format=fmt, errors="coerce"))
-            return list(parsed.dt.strftime("%Y-%m-%d").where(parsed.notna(), series))
-        number = pd.to_numeric(series, errors="coerce")
-        whole = number.notna() & number.abs().lt(float("inf")) & (number == number.round())  # 1e400 is inf
-        return list(number.where(whole).map(lambda n: f"{int(n)}", na_action="ignore").where(whole, series))
+    if kind in ("DATE", "INTEGER"):
+        plain = _plain_iso_date if kind == "DATE" else _plain_whole_number
+        known = {v: plain(v) for v in values}
+        others = [v for v, n in known.items() if n is None]
+        if others:  # pandas' parsers define what else is accepted; imported only for such values
+            known.update(zip(others, (_parsed_dates if kind == "DATE" else _parsed_numbers)(others), strict=True))
+        return [known[v] for v in values]
     return values
+
+
+def _plain_iso_date(value: str) -> str | None:
+    """A valid date already written as 2019-03-14 (what most files hold) is its own normal form."""
+    if _ISO_DATE.fullmatch(value):
+        try:
+            datetime.date.fromisoformat(value)
+        except ValueError:
+            return None
+        return value
+    return None
+
+
+def _plain_whole_number(value: str) -> str | None:
+    return str(int(value)) if _PLAIN_WHOLE.fullmatch(value) else None
+
+
+def _parsed_dates(values: list[str]) -> list[str]:
+    import pandas as pd
+
+    series = pd.Series(values, dtype=object)
+    parsed = pd.Series(pd.NaT, index=series.index)
+    for fmt in DATE_FORMATS:
+        parsed = parsed.fillna(pd.to_datetime(series, format=fmt, errors="coerce"))
+    return list(parsed.dt.strftime("%Y-%m-%d").where(parsed.notna(), series))
+
+
+def _parsed_numbers(values: list[str]) -> list[str]:
+    import pandas as pd
+
+    series = pd.Series(values, dtype=object)
+    number = pd.to_numeric(series, errors="coerce")
+    whole = number.notna() & number.abs().lt(float("inf")) & (number == number.round())  # 1e400 is inf
+    return list(number.where(whole).map(lambda n: f"{int(n)}", na_action="ignore").where(whole, series))
 
 
 def _failures(
@@ -112,19 +144,13 @@ def _failures(
 ) -> list[tuple[tuple[str, dict[str, object]], ...]]:
     kind = _column_type(rule, column)
     checks: list[tuple[str, dict[str, object], list[bool]]] = []  # code, params, passes (per value)
-    if values and kind == "DATE":
-        import pandas as pd
-
-        iso = pd.to_datetime(pd.Series(values, dtype=object), format="%Y-%m-%d", errors="coerce").notna()
-        checks.append(("bad_date", {}, list(iso)))
+    if kind == "DATE":
+        checks.append(("bad_date", {}, _iso_dates(values)))
     if kind == "INTEGER":
         checks.append(("bad_integer", {}, [bool(_WHOLE.fullmatch(v)) for v in values]))
-    if column in rule.ranges and values:
-        import pandas as pd
-
+    if column in rule.ranges:
         low, high = rule.ranges[column]
-        number = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce")
-        checks.append(("out_of_range", {"low": low, "high": high}, list(~number.lt(low) & ~number.gt(high))))
+        checks.append(("out_of_range", {"low": low, "high": high}, _within(values, low, high)))
     if column in rule.resolves:
         resolver = resolvers[rule.resolves[column]]
         checks.append((f"unknown_{resolver.kind}", {}, [v in resolver.canonical for v in values]))
@@ -141,6 +167,30 @@ def _failures(
                 found.append((code, params))
         failed.append(tuple(found))
     return failed
+
+
+def _iso_dates(values: list[str]) -> list[bool]:
+    """Whether each (normalised) value is an ISO date as pandas reads one."""
+    known = {v: True for v in values if _plain_iso_date(v)}
+    others = [v for v in values if v not in known]
+    if others:
+        import pandas as pd
+
+        parsed = pd.to_datetime(pd.Series(others, dtype=object), format="%Y-%m-%d", errors="coerce").notna()
+        known.update(zip(others, parsed, strict=True))
+    return [bool(known[v]) for v in values]
+
+
+def _within(values: list[str], low: int, high: int) -> list[bool]:
+    """Not below `low` nor above `high` (a value that is not a number passes: another check catches it)."""
+    known = {v: low <= int(v) <= high for v in values if _PLAIN_WHOLE.fullmatch(v)}
+    others = [v for v in values if v not in known]
+    if others:
+        import pandas as pd
+
+        number = pd.to_numeric(pd.Series(others, dtype=object), errors="coerce")
+        known.update(zip(others, ~number.lt(low) & ~number.gt(high), strict=True))
+    return [bool(known[v]) for v in values]
 
 
 def _column_type(rule: TableRule, column: str) -> str:
