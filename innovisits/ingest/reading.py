@@ -36,7 +36,6 @@ class Unreadable(Exception):
 
 
 SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())  # what str.strip removes
-_EDGE = "^$|^[{0}]|[{0}]$".format("".join(f"\\x{{{ord(c):x}}}" for c in SPACES))  # RE2: empty or padded
 
 
 def decode(data: bytes, progress: Callable[[int], None] | None = None) -> tuple[bytes, str]:
@@ -148,12 +147,7 @@ def _cleaned(con: duckdb.DuckDBPyConnection, name: str, names: list[str]) -> duc
     need none of it: one scan finds the columns that do, and only those are rewritten."""
     raw = con.table(name)
     values = [duckdb.ColumnExpression(c) for c in names]
-    padded = [
-        duckdb.FunctionExpression(
-            "bool_or", duckdb.FunctionExpression("regexp_matches", v, duckdb.ConstantExpression(_EDGE))
-        )
-        for v in values
-    ]
+    padded = [duckdb.FunctionExpression("bool_or", _padded(v)) for v in values]
     blank_row = _all(v.isnull() for v in values)
     found = raw.aggregate([*padded, duckdb.FunctionExpression("bool_or", blank_row)]).fetchall()[0]
     if not any(found):
@@ -172,6 +166,15 @@ def _cleaned(con: duckdb.DuckDBPyConnection, name: str, names: list[str]) -> duc
     cleaned = cleaned.filter(~_all(duckdb.ColumnExpression(c).isnull() for c in names))
     cleaned.create(f"{name}_clean")
     return con.table(f"{name}_clean")
+
+
+def _padded(value: duckdb.Expression) -> duckdb.Expression:
+    """Empty, or starting or ending with white space (the first or last character is one of SPACES)."""
+    spaces = duckdb.ConstantExpression(SPACES)
+    one = duckdb.ConstantExpression(1)
+    first = duckdb.FunctionExpression("substring", value, one, one)
+    last = duckdb.FunctionExpression("substring", value, duckdb.FunctionExpression("length", value), one)
+    return duckdb.FunctionExpression("contains", spaces, first) | duckdb.FunctionExpression("contains", spaces, last)
 
 
 def _all(conditions: Iterable[duckdb.Expression]) -> duckdb.Expression:

@@ -1,6 +1,6 @@
 """The data directory as an ingest sees it: each table a view over its files (nothing is loaded into
-memory) plus a table `new_<table>` of the upload's rows, empty until the preview adds them. The named
-queries (the Overview's `summary`) run on it unchanged, before and after the upload's rows are added."""
+memory) plus a table `new_<table>` of the upload's rows, empty until the preview adds them. Queries over
+the tables (the Overview's numbers) run on it before and after the upload's rows are added."""
 
 from __future__ import annotations
 
@@ -29,7 +29,6 @@ class Snapshot:
         for table in TABLES:
             self._nothing(table).create(f"new_{table}")
             self.con.register(table, self._stored(table).union(self.con.table(f"new_{table}")))
-        self.con.execute(sql.load("setup/filters"))
 
     def _stored(self, table: str) -> duckdb.DuckDBPyRelation:
         """The table's files, cast to the schema (as `Store` loads them)."""
