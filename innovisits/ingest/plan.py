@@ -229,7 +229,7 @@ def _pieces(con: duckdb.DuckDBPyConnection, name: str, table: reading.Loaded, ma
         source.create_view("ingest_input", replace=True)
         items = con.sql(
             sql.load("ingest/report_items"),
-            params={"separators": f"[{REPORT.separators}]", "spaces": reading.SPACES},
+            params={"separators": f"[{REPORT.separators}]", "strip": reading.STRIP},
         )
         items.create(f"{table.name}_{list_column}")
         rows = part(con.table(f"{table.name}_{list_column}"), kind, {**shared, column: "item"})

@@ -36,6 +36,8 @@ class Unreadable(Exception):
 
 
 SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())  # what str.strip removes
+_CLASS = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in SPACES) + "]+"
+STRIP = f"^{_CLASS}|{_CLASS}$"  # RE2: white space at either end (DuckDB's trim with SPACES is 10x slower)
 
 
 def decode(data: bytes, progress: Callable[[int], None] | None = None) -> tuple[bytes, str]:
@@ -153,19 +155,19 @@ def _cleaned(con: duckdb.DuckDBPyConnection, name: str, names: list[str]) -> duc
     if not any(found):
         return raw
     trimmed = [
-        duckdb.FunctionExpression(
-            "nullif",
-            duckdb.FunctionExpression("trim", v, duckdb.ConstantExpression(SPACES)),
-            duckdb.ConstantExpression(""),
-        ).alias(c)
-        if needs
-        else v
+        duckdb.FunctionExpression("nullif", strip(v), duckdb.ConstantExpression("")).alias(c) if needs else v
         for c, v, needs in zip(names, values, found, strict=False)
     ]
     cleaned = raw.select(duckdb.ColumnExpression("_row"), *trimmed)
     cleaned = cleaned.filter(~_all(duckdb.ColumnExpression(c).isnull() for c in names))
     cleaned.create(f"{name}_clean")
     return con.table(f"{name}_clean")
+
+
+def strip(value: duckdb.Expression) -> duckdb.Expression:
+    """The value without white space at either end, as str.strip removes it."""
+    pattern, nothing, everywhere = (duckdb.ConstantExpression(c) for c in (STRIP, "", "g"))
+    return duckdb.FunctionExpression("regexp_replace", value, pattern, nothing, everywhere)
 
 
 def _padded(value: duckdb.Expression) -> duckdb.Expression:

@@ -1,11 +1,13 @@
--- A report's list column (`items`) as one row per listed item, trimmed, empty items dropped.
+-- A report's list column (`items`) as one row per listed item, split at any of the separators, white
+-- space stripped (`$strip` matches it at either end), empty items dropped.
 with
 
 items as (
     select
-        * exclude (items),
-        nullif(trim(unnest(regexp_split_to_array(items, $separators)), $spaces), '') as item,
-    from ingest_input
+        listed.* exclude (items),
+        nullif(regexp_replace(item.item, $strip, '', 'g'), '') as item,
+    from ingest_input as listed,
+        unnest(regexp_split_to_array(listed.items, $separators)) as item (item)
 ),
 
 final as (
