@@ -19,7 +19,17 @@ from innovisits.ingest.resolve import resolvers as make_resolvers
 from innovisits.ingest.rules import REPORT, TABLES
 from innovisits.ingest.snapshot import Snapshot
 from innovisits.ingest.templates import KINDS
-from innovisits.ingest.validate import Piece, Problem, check, conflicts, orphans, packed, value_columns
+from innovisits.ingest.validate import (
+    Piece,
+    Problem,
+    check,
+    conflicts,
+    first_difference,
+    orphans,
+    packed,
+    row,
+    value_columns,
+)
 from innovisits.store import schema
 
 if TYPE_CHECKING:
@@ -258,32 +268,36 @@ def _against_store(snapshot: Snapshot, table: str, pieces: list[Piece]) -> tuple
     packed(pieces, table).create_view("ingest_rows", replace=True)
     text = duckdb.sqltype("VARCHAR")
     stored = [duckdb.ColumnExpression(c).cast(text) for c in columns]
-    key_columns = [duckdb.ColumnExpression(c).cast(text) for c in rule.key] if rule.key else stored
-    con.table(table).select(
-        duckdb.FunctionExpression("list_value", *key_columns).alias("_key"),
-        duckdb.FunctionExpression("list_value", *stored).alias("_vals"),
-    ).create_view("ingest_stored", replace=True)
+    if rule.key:  # values compared with an empty text and a missing value the same answer
+        empty = duckdb.ConstantExpression("")
+        values = [duckdb.FunctionExpression("nullif", v, empty) for v in stored]
+        key = [duckdb.ColumnExpression(c).cast(text) for c in rule.key]
+    else:  # rows matched exactly
+        values = key = stored
+    con.table(table).select(row(key).alias("_key"), row(values).alias("_vals")).create_view(
+        "ingest_stored", replace=True
+    )
     if rule.key:
-        positions = [columns.index(k) + 1 for k in rule.key]
-        con.sql(sql.load("ingest/store_keyed"), params={"key_positions": positions}).create(f"compared_{table}")
+        con.sql(sql.load("ingest/store_keyed")).create(f"compared_{table}")
     else:
         con.sql(sql.load("ingest/store_rows")).create(f"compared_{table}")
     compared = con.table(f"compared_{table}")
     compared.create_view("ingest_compared", replace=True)
     problems = []
     if rule.key:
-        differing = compared.filter(duckdb.ColumnExpression("differs_at").isnotnull()).order("_piece, _row")
-        for piece_index, row, key, vals, stored_vals, at in differing.select(
-            "_piece", "_row", "_key", "_vals", "stored_vals", "differs_at"
+        differing = compared.filter(duckdb.ColumnExpression("differs")).order("_piece, _row")
+        for piece_index, row_number, key_values, vals, stored_vals in differing.select(
+            "_piece", "_row", "_key", "_vals", "stored_vals"
         ).fetchall():
+            at = first_difference(columns, vals, stored_vals, skip=rule.key)
             problems.append(
                 pieces[piece_index].problem(
-                    row,
-                    columns[at - 1],
-                    vals[at - 1] or None,
+                    row_number,
+                    columns[at],
+                    vals[at],
                     "differs_from_store",
-                    row_key=", ".join(str(k) for k in key),
-                    stored=stored_vals[at - 1] or "",
+                    row_key=", ".join(str(k) for k in key_values),
+                    stored=stored_vals[at] or "",
                 )
             )
         found = compared.filter(duckdb.ColumnExpression("is_stored"))

@@ -291,7 +291,7 @@ def _replaced(con: duckdb.DuckDBPyConnection, piece: Piece, changed: Mapping[str
 
 def packed(pieces: list[Piece], table: str) -> duckdb.DuckDBPyRelation:
     """All pieces of one table in one relation: `_piece`, `_row`, `_is_report`, the row identity `_key` and
-    every value `_vals` as lists (so one query handles any table), then the columns themselves."""
+    every value `_vals` as structs (so one query handles any table), then the columns themselves."""
     rule = TABLES[table]
     columns = value_columns(table)
     result = None
@@ -303,14 +303,22 @@ def packed(pieces: list[Piece], table: str) -> duckdb.DuckDBPyRelation:
             duckdb.ConstantExpression(i).alias("_piece"),
             duckdb.ColumnExpression("_row"),
             duckdb.ConstantExpression(piece.from_report).alias("_is_report"),
-            duckdb.FunctionExpression("list_value", *[duckdb.ColumnExpression(c) for c in rule.key or columns]).alias(
-                "_key"
-            ),
-            duckdb.FunctionExpression("list_value", *values).alias("_vals"),
+            row([duckdb.ColumnExpression(c) for c in rule.key or columns]).alias("_key"),
+            row(values).alias("_vals"),
             *values,
         )
         result = relation if result is None else result.union(relation)
     return result
+
+
+def row(values: list[duckdb.Expression]) -> duckdb.Expression:
+    """The values as one struct: compared and hashed as a whole, missing values equal to each other."""
+    return duckdb.FunctionExpression("row", *values)
+
+
+def first_difference(columns: list[str], these: tuple, those: tuple, skip: tuple[str, ...] = ()) -> int:
+    """The position of the first column (not in `skip`) whose values differ."""
+    return next(i for i, c in enumerate(columns) if c not in skip and these[i] != those[i])
 
 
 def conflicts(con: duckdb.DuckDBPyConnection, pieces: list[Piece]) -> list[Problem]:
@@ -323,12 +331,12 @@ def conflicts(con: duckdb.DuckDBPyConnection, pieces: list[Piece]) -> list[Probl
         columns = value_columns(table)
         packed(pieces, table).create_view("ingest_rows", replace=True)
         found = con.execute(sql.load("ingest/conflicts")).fetchall()
-        for piece_index, row, first_piece, first_row, code, column_index, key, vals in found:
+        for piece_index, row_number, first_piece, first_row, code, key, vals, first_vals in found:
             piece = pieces[piece_index]
             where = f"{pieces[first_piece].file} row {first_row}"
             if code == "duplicate_key":
-                problems.append(piece.problem(row, rule.key[0], key[0], code, other=where))
+                problems.append(piece.problem(row_number, rule.key[0], key[0], code, other=where))
             else:
-                column = columns[column_index - 1]
-                problems.append(piece.problem(row, column, vals[column_index - 1], code, other=where))
+                at = first_difference(columns, vals, first_vals)
+                problems.append(piece.problem(row_number, columns[at], vals[at], code, other=where))
     return problems

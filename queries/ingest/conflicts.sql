@@ -1,4 +1,4 @@
--- Rows of one table sharing a key (`ingest_rows`, see validate.packed): a key repeated within a table file,
+-- Rows of one table sharing a key (`ingest_rows`, see validate.packed: `_key` and `_vals` are structs): a key repeated within a table file,
 -- or a key whose values differ from its first appearance anywhere in the upload. A report repeats its visit
 -- on every delegate's row, so each distinct version of a report's row counts once.
 with
@@ -31,9 +31,9 @@ final as (
         first_piece,
         first_row,
         if(_piece = first_piece and not _is_report, 'duplicate_key', 'differs_in_upload') as code,
-        list_position(list_transform(_vals, lambda v, i: v is distinct from first_vals[i]), true) as column_index,
         _key,
         _vals,
+        first_vals,
     from ranked
     where n_seen > 1 and ((_piece = first_piece and not _is_report) or _vals is distinct from first_vals)
 )

@@ -1,6 +1,6 @@
--- A keyed table's uploaded rows (`ingest_rows`) against the stored ones (`ingest_stored`, as text): each
--- distinct row once, whether its key is stored, and the first column (1-based) whose stored value differs,
--- the key columns (`$key_positions`) aside; an empty text and a missing value are the same answer.
+-- A keyed table's uploaded rows (`ingest_rows`) against the stored ones (`ingest_stored`: text, an empty
+-- text as missing, since both are the same answer): each distinct row once, whether its key is stored, and
+-- whether the stored row differs. `_key` and `_vals` are structs (see validate.packed).
 with
 
 uploaded as (
@@ -20,7 +20,7 @@ kept as (
     group by all
 ),
 
-final as (
+compared as (
     select
         kept.first_seen[1] as _piece,
         kept.first_seen[2] as _row,
@@ -28,20 +28,13 @@ final as (
         kept._vals,
         stored.stored_vals is not null as is_stored,
         stored.stored_vals,
-        if(
-            stored.stored_vals is null,
-            null,
-            list_position(
-                list_transform(
-                    kept._vals,
-                    lambda v, i: not list_contains($key_positions, i)
-                        and nullif(v, '') is distinct from nullif(stored.stored_vals[i], '')
-                ),
-                true
-            )
-        ) as differs_at,
+        stored.stored_vals is not null and kept._vals is distinct from stored.stored_vals as differs,
     from kept
     left join stored on stored._key = kept._key
+),
+
+final as (
+    select * from compared
 )
 
 select * from final

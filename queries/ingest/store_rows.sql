@@ -1,6 +1,6 @@
 -- The uploaded rows of a table without a key (`ingest_rows`) that are stored already (`ingest_stored`, as
--- text), matched by whole row and counted: the n-th copy of a row is stored when the store holds at least n
--- copies (two identical delegates stay two).
+-- text; `_vals` is a struct), matched by whole row and counted: the n-th copy of a row is stored when the
+-- store holds at least n copies (two identical delegates stay two).
 with
 
 uploaded as (
