@@ -256,7 +256,7 @@ def _orphans(snapshot: Snapshot, pieces: list[Piece], piece: Piece) -> list[Prob
                 found = found.union(other.rows.select(key))
         return found
 
-    return orphans(piece, keys)
+    return orphans(snapshot.con, piece, keys)
 
 
 def _against_store(snapshot: Snapshot, table: str, pieces: list[Piece]) -> tuple[int, int, list[Problem]]:

@@ -232,38 +232,64 @@ def check(
     rule = TABLES[piece.table]
     problems: list[Problem] = []
     changed: dict[str, duckdb.DuckDBPyRelation] = {}
-    for column in rule.columns():
-        name = column.name
-        values = duckdb.ColumnExpression(name)
-        if column.is_required:
-            for (row,) in piece.rows.filter(values.isnull()).select("_row").order("_row").fetchall():
-                problems.append(piece.problem(row, name, None, "required"))
-        if not needs_values(rule, name):
-            continue
-        written = [v for (v,) in piece.rows.filter(values.isnotnull()).select(values).distinct().fetchall()]
-        found = verdicts(rule, name, written, resolvers)
-        if any(w != v.value for w, v in zip(written, found, strict=True)):
-            changed[name] = lookup(con, written, [v.value for v in found])
-        bad = [(w, v) for w, v in zip(written, found, strict=True) if v.failed]
+    required = [c.name for c in rule.columns() if c.is_required]
+    valued = [c.name for c in rule.columns() if needs_values(rule, c.name)]
+    counts = [duckdb.FunctionExpression("count_if", duckdb.ColumnExpression(c).isnull()) for c in required]
+    distinct = [
+        duckdb.FunctionExpression("map_keys", duckdb.FunctionExpression("histogram", duckdb.ColumnExpression(c)))
+        for c in valued
+    ]
+    found = piece.rows.aggregate([*counts, *distinct]).fetchall()[0]  # one scan for every column
+    missing = dict(zip(required, found[: len(required)], strict=True))
+    for name, written in zip(valued, found[len(required) :], strict=True):
+        if missing.get(name):
+            problems.extend(_missing(piece, name))
+        written = [w for w in written or () if w is not None]
+        verdict = dict(zip(written, verdicts(rule, name, written, resolvers), strict=True))
+        if any(w != v.value for w, v in verdict.items()):
+            changed[name] = lookup(con, written, [v.value for v in verdict.values()])
+        bad = [w for w, v in verdict.items() if v.failed]
         if bad:
-            failing = lookup(con, [w for w, _ in bad], [w for w, _ in bad]).select("written").set_alias("b")
+            failing = lookup(con, bad, bad).select("written").set_alias("b")
             rows = piece.rows.set_alias("p").join(
                 failing, duckdb.ColumnExpression("p", name) == duckdb.ColumnExpression("b", "written")
             )
-            verdict = dict(bad)
             for row, value in rows.select("_row", name).order("_row").fetchall():
                 for code, params in verdict[value].failed:
                     problems.append(piece.problem(row, name, verdict[value].value, code, **params))
+    for name in required:
+        if missing[name] and name not in valued:
+            problems.extend(_missing(piece, name))
     return _replaced(con, piece, changed), problems
 
 
-def orphans(piece: Piece, parents: Callable[[str], duckdb.DuckDBPyRelation]) -> list[Problem]:
+def _missing(piece: Piece, column: str) -> list[Problem]:
+    empty = piece.rows.filter(duckdb.ColumnExpression(column).isnull()).select("_row").order("_row")
+    return [piece.problem(row, column, None, "required") for (row,) in empty.fetchall()]
+
+
+def orphans(
+    con: duckdb.DuckDBPyConnection, piece: Piece, parents: Callable[[str], duckdb.DuckDBPyRelation]
+) -> list[Problem]:
     """Values pointing into another table that hold none of its keys; `parents(table)` gives the keys
-    (column `key`) in the upload or the store."""
+    (column `key`) in the upload or the store. Distinct values are compared first: rows only for misses."""
     problems = []
     for name, parent in TABLES[piece.table].parents.items():
-        keys = parents(parent).select(duckdb.ColumnExpression("key").alias(name))
-        missing = piece.rows.filter(duckdb.ColumnExpression(name).isnotnull()).join(keys, name, how="anti")
+        values = duckdb.ColumnExpression(name)
+        keys = parents(parent).select(duckdb.ColumnExpression("key").alias(name)).distinct()
+        absent = [
+            v
+            for (v,) in piece.rows.filter(values.isnotnull())
+            .select(values)
+            .distinct()
+            .join(keys, name, how="anti")
+            .fetchall()
+        ]
+        if not absent:
+            continue
+        missing = piece.rows.join(
+            lookup(con, absent, absent).select(duckdb.ColumnExpression("written").alias(name)), name, how="semi"
+        )
         for row, value in missing.select("_row", name).order("_row").fetchall():
             problems.append(piece.problem(row, name, value, "unknown_parent", table=parent))
     return problems
