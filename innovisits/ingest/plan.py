@@ -120,6 +120,7 @@ def prepare(
 
 def _prepare(uploads: list[Upload], data_dir: Path, limits: Limits, progress: Callable[[int], None] | None) -> Plan:
     snapshot = Snapshot(data_dir)
+    before = _summary(snapshot)  # first: stored data that cannot be read is reported before any work
     con = snapshot.con
     resolvers = make_resolvers(snapshot)
     stored_files = audit.active_checksums(data_dir)
@@ -163,7 +164,7 @@ def _prepare(uploads: list[Upload], data_dir: Path, limits: Limits, progress: Ca
     for piece in pieces:
         problems.extend(_orphans(snapshot, pieces, piece))
     problems.extend(conflicts(con, pieces))
-    plan = Plan(data_dir, snapshot.version, files, [], before=_summary(snapshot), snapshot=snapshot)
+    plan = Plan(data_dir, snapshot.version, files, [], before=before, snapshot=snapshot)
     if not problems:
         for table in TABLES:
             if any(p.table == table for p in pieces):
