@@ -4,8 +4,9 @@ stores a plan that has no problems."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -90,21 +91,36 @@ class Plan:
         """The rows to add to `table`, typed as the schema says (what the batch stores)."""
         return self.snapshot.con.table(f"new_{table}")
 
-    @property
-    def new(self) -> dict[str, pd.DataFrame]:
-        """Table -> rows to add, as text in schema order (for showing them; converted when asked)."""
-        frames = {}
-        text = duckdb.sqltype("VARCHAR")
-        for table in self.counts():
-            rows = self.rows(table)
-            frame = rows.select(*[duckdb.ColumnExpression(c).cast(text).alias(c) for c in rows.columns]).df()
-            frames[table] = frame.astype(object).where(frame.notna(), None)
-        return frames
+    @functools.cached_property
+    def new(self) -> Mapping[str, pd.DataFrame]:
+        """Table -> rows to add, as text in schema order (for showing them: a table is converted when asked)."""
+        return _Frames({table: self.rows(table) for table in self.counts()})
 
     def fingerprint(self) -> str:
         """Same files on the same store version -> same fingerprint (the page confirms what it previewed)."""
         text = repr(([f.sha256 for f in self.files], self.version))
         return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+class _Frames(Mapping):
+    """DuckDB relations shown as pandas DataFrames of text, each converted on first use."""
+
+    def __init__(self, relations: dict[str, duckdb.DuckDBPyRelation]) -> None:
+        self._relations, self._frames = relations, {}
+
+    def __getitem__(self, table: str) -> pd.DataFrame:
+        if table not in self._frames:
+            rows = self._relations[table]
+            text = duckdb.sqltype("VARCHAR")
+            frame = rows.select(*[duckdb.ColumnExpression(c).cast(text).alias(c) for c in rows.columns]).df()
+            self._frames[table] = frame.astype(object).where(frame.notna(), None)
+        return self._frames[table]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._relations)
+
+    def __len__(self) -> int:
+        return len(self._relations)
 
 
 def prepare(
