@@ -8,6 +8,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from innovisits.config import ConfigError
+
 # verb -> module in innovisits.commands with `add_arguments(parser)` and `run(args) -> int`
 VERBS = {
     "summary": ("summary", "Print the overview numbers for the data directory."),
@@ -33,6 +35,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return modules[args.verb].run(args)
+    except ConfigError as error:  # a wrong setting: say which, without a traceback
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -18,7 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from innovisits import charts
-from innovisits.config import SAMPLE_DATA_DIR, data_dir
+from innovisits.config import data_location, is_sample
 from innovisits.filters import Filters
 from innovisits.i18n import name_column, t
 from innovisits.store import Store
@@ -78,7 +78,7 @@ def store_query(store: Store) -> Query:
 
 
 def context(
-    query: Query, filters: Filters, lang: str, *, source: Path | None = None, today: date | None = None
+    query: Query, filters: Filters, lang: str, *, source: Path | str | None = None, today: date | None = None
 ) -> Context:
     """`source` is the data directory `query` reads (the configured one unless said otherwise): the
     slides carry the sample-data warning when it is the bundled sample."""
@@ -87,7 +87,7 @@ def context(
         filters=filters,
         lang=lang,
         summary=query("summary", filters).iloc[0].to_dict(),
-        is_sample=(source or data_dir()).resolve() == SAMPLE_DATA_DIR.resolve(),
+        is_sample=is_sample(source or data_location()),
         today=today or date.today(),
     )
 
@@ -248,7 +248,9 @@ class Deck:
         return " · ".join([*parts, t("present_sample_short", self.lang)] if self.is_sample else parts)
 
 
-def build(query: Query, filters: Filters, lang: str, *, source: Path | None = None, today: date | None = None) -> Deck:
+def build(
+    query: Query, filters: Filters, lang: str, *, source: Path | str | None = None, today: date | None = None
+) -> Deck:
     """The whole sequence for these filters and this language."""
     ctx = context(query, filters, lang, source=source, today=today)
     return Deck([build_slide(ctx, spec) for spec in SEQUENCE], lang, ctx.is_sample)

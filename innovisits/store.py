@@ -1,13 +1,24 @@
-"""The store: every table of the data directory loaded by DuckDB into one in-memory database.
+"""The store: every table of the data directory loaded by DuckDB into one database snapshot.
 
 Each table is read from all of `<dir>/<table>.csv`, `<dir>/<table>.parquet`, `<dir>/<table>/*.csv` and
 `<dir>/<table>/*.parquet` that exist, matched to the typed schema in `queries/setup/schema.sql` by column
 name. A store is a snapshot: it is built once for a data version (see `data_version`) and never changes,
 so readers never see half an upload; a new version means a new store.
+
+Small data is loaded into memory. Large data (`FILE_FROM_BYTES` and up) is loaded once into a DuckDB database
+file in the cache directory, named by the data directory and its version, and then opened read-only: a restart,
+a second replica or the CLI opens it in milliseconds, and DuckDB keeps only the columns in use in memory,
+within `config.memory_limit()`.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import hashlib
+import os
+import stat as stat_module
+import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -15,11 +26,15 @@ from typing import Any
 
 import duckdb
 
-from innovisits import sql
+from innovisits import config, engine, sql
 from innovisits.filters import Filters
 from innovisits.ingest import locking
 
 TABLES = ("cities", "departments", "technologies", "visits", "participants", "visit_technologies", "follow_ups")
+# Run after the tables are loaded: the fact tables the filters read (rebuilt when rows are added), then the
+# filter macros.
+DERIVED_SETUP: tuple[str, ...] = ("setup/facts", "setup/filters")
+FILE_FROM_BYTES = 32 << 20  # smaller data loads in well under a second: keep it in memory, write no file
 
 
 class DataError(Exception):
@@ -28,33 +43,50 @@ class DataError(Exception):
 
 @dataclass(frozen=True)
 class TableFiles:
-    csv: tuple[Path, ...]
-    parquet: tuple[Path, ...]
+    csv: tuple[Path | str, ...]  # str: a URL on object storage
+    parquet: tuple[Path | str, ...]
 
-    def all(self) -> tuple[Path, ...]:
+    def all(self) -> tuple[Path | str, ...]:
         return self.csv + self.parquet
 
 
-def table_files(data_dir: Path, table: str) -> TableFiles:
-    """The files a table is read from, in a stable order."""
-    files: dict[str, list[Path]] = {"csv": [], "parquet": []}
-    for ext in files:
-        single = data_dir / f"{table}.{ext}"
-        if single.is_file():
-            files[ext].append(single)
-        folder = data_dir / table
-        if folder.is_dir():
-            files[ext].extend(sorted(p for p in folder.glob(f"*.{ext}") if p.is_file()))
-    return TableFiles(tuple(files["csv"]), tuple(files["parquet"]))
+def table_files(data_dir: Path | str, table: str) -> TableFiles:
+    """The files a table is read from, in a stable order (listed by DuckDB when the directory is a URL)."""
+    if config.is_url(data_dir):
+        found = engine.table_files(connect(), str(data_dir), (table,))
+        return TableFiles(*(tuple(f.path for f in found if f.file_format == ext) for ext in ("csv", "parquet")))
+    local = Path(data_dir)
+    listed = [tuple(local / name for name, _ in _local_files(local, table, ext)) for ext in ("csv", "parquet")]
+    return TableFiles(*listed)
 
 
-def data_version(data_dir: Path) -> tuple[tuple[str, int, int], ...]:
+def _local_files(data_dir: Path, table: str, ext: str) -> list[tuple[str, os.stat_result]]:
+    """`<table>.<ext>` then `<table>/*.<ext>` in name order, relative to the data directory, with their stat
+    (one directory scan and plain strings: a table of thousands of upload files is listed in milliseconds)."""
+    found = []
+    with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+        found.append((f"{table}.{ext}", os.stat(f"{data_dir}/{table}.{ext}")))
+    with contextlib.suppress(FileNotFoundError, NotADirectoryError), os.scandir(data_dir / table) as entries:
+        found.extend((f"{table}/{e.name}", e.stat()) for e in sorted(entries, key=lambda e: e.name) if _is_part(e, ext))
+    return [(name, stat) for name, stat in found if stat_module.S_ISREG(stat.st_mode)]
+
+
+def _is_part(entry: os.DirEntry, ext: str) -> bool:
+    """A data file of a table folder (hidden names, such as an upload being written, are not yet data)."""
+    return entry.name.endswith(f".{ext}") and not entry.name.startswith(".") and entry.is_file()
+
+
+def data_version(data_dir: Path | str) -> tuple[tuple[str, int, int], ...]:
     """A cheap fingerprint of every table file (name, size, mtime): it changes whenever the data does."""
+    if config.is_url(data_dir):
+        return tuple(
+            (f.relative_path, f.size, f.modified_ns) for f in engine.table_files(connect(), str(data_dir), TABLES)
+        )
     version = []
     for table in TABLES:
-        for path in table_files(data_dir, table).all():
-            stat = path.stat()
-            version.append((str(path.relative_to(data_dir)), stat.st_size, stat.st_mtime_ns))
+        for ext in ("csv", "parquet"):
+            for name, stat in _local_files(Path(data_dir), table, ext):
+                version.append((name, stat.st_size, stat.st_mtime_ns))
     return tuple(version)
 
 
@@ -74,9 +106,28 @@ def schema() -> dict[str, tuple[Column, ...]]:
     return {t: tuple(Column(name, type_, req) for table, name, type_, req in rows if table == t) for t in TABLES}
 
 
-def connect() -> duckdb.DuckDBPyConnection:
-    """A fresh in-memory DuckDB that never reads Python variables by name."""
-    return duckdb.connect(config={"python_enable_replacements": False})
+def connect(database: str = ":memory:", read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A DuckDB that never reads Python variables by name, within the memory limit, set up for the configured
+    engine. (In memory, data beyond the limit spills to a private temporary directory.)"""
+    settings = {"python_enable_replacements": False, "memory_limit": config.memory_limit()}
+    if database == ":memory:":
+        settings["temp_directory"] = str(Path(tempfile.gettempdir()) / f"innovisits-spill-{os.getpid()}")
+    con = duckdb.connect(database, read_only=read_only, config=settings)
+    engine.prepare(con)
+    return con
+
+
+def cache_file(data_dir: Path | str, version: tuple, cache_dir: Path) -> Path:
+    """The database file of one version of one data directory; the setup SQL and DuckDB's version are part of
+    the key, so changing either rebuilds it."""
+    setup = [sql.load(name) for name in ("setup/schema", *DERIVED_SETUP)]
+    key = repr((version, setup, duckdb.__version__))
+    where = str(data_dir) if config.is_url(data_dir) else str(Path(data_dir).resolve())
+    return cache_dir / f"{_digest(where)}-{_digest(key)}.duckdb"
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _typed(column: Column, present: list[str]) -> duckdb.Expression:
@@ -88,15 +139,53 @@ def _typed(column: Column, present: list[str]) -> duckdb.Expression:
 class Store:
     """A loaded snapshot of one data directory, answering the named queries in `queries/`."""
 
-    def __init__(self, data_dir: Path) -> None:
-        self.data_dir = Path(data_dir)
-        self.con = connect()
-        self.con.execute(sql.load("setup/schema"))
+    def __init__(self, data_dir: Path | str, *, in_memory: bool = False) -> None:
+        """Open the snapshot of `data_dir`, building it first if needed; `in_memory` builds a private one that
+        `insert` can change (an upload's preview)."""
+        self.data_dir = config.location(data_dir)
+        self.file: Path | None = None
         with locking.reading(self.data_dir):  # an ingest never moves files while we list and read them
             self.version = data_version(self.data_dir)
-            for table in TABLES:
-                self._load(table)
-        self.con.execute(sql.load("setup/filters"))
+            if not in_memory and sum(size for _, size, _ in self.version) >= FILE_FROM_BYTES:
+                self.file = self._open_file(cache_file(self.data_dir, self.version, config.cache_dir()))
+            if self.file is None:
+                self.con = self._build(":memory:")
+
+    def _build(self, database: str) -> duckdb.DuckDBPyConnection:
+        self.con = connect(database)
+        self.con.execute(sql.load("setup/schema"))
+        for table in TABLES:
+            self._load(table)
+        for name in DERIVED_SETUP:
+            self.con.execute(sql.load(name))
+        return self.con
+
+    def _open_file(self, target: Path) -> Path | None:
+        """Open the snapshot's database file, writing it first when this version has none (beside its final
+        name, then renamed: readers see a whole file or none; one process builds while the others wait for
+        it); None when the cache directory is unusable."""
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with open(target.with_suffix(".lock"), "a") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                if not target.exists():
+                    self._build_file(target)
+            self.con = connect(str(target), read_only=True)
+        except (OSError, duckdb.IOException):
+            return None
+        return target
+
+    def _build_file(self, target: Path) -> None:
+        partial = target.with_name(f"{target.stem}.{os.getpid()}.partial")
+        try:
+            self._build(str(partial)).close()
+            os.replace(partial, target)
+        finally:
+            partial.unlink(missing_ok=True)
+        for older in target.parent.glob(f"{target.name.split('-')[0]}-*"):
+            if older.suffix in (".duckdb", ".lock") and older.stem != target.stem:
+                # an older version of this directory (open ones stay readable)
+                older.unlink(missing_ok=True)
 
     def _load(self, table: str) -> None:
         files = table_files(self.data_dir, table)
@@ -109,13 +198,18 @@ class Store:
                 missing = [c.name for c in columns if c.is_required and c.name not in source.columns]
                 if missing:
                     raise DataError(f"missing required column(s) {', '.join(missing)}")
-                self.insert(table, source)
+                self._append(table, source)
             except (duckdb.Error, DataError) as error:
-                names = ", ".join(str(p.relative_to(self.data_dir)) for p in paths)
+                names = ", ".join(str(p).removeprefix(f"{self.data_dir}/") for p in paths)
                 raise DataError(f"Table {table!r} could not be read from {names}: {error}") from error
 
     def insert(self, table: str, source: duckdb.DuckDBPyRelation) -> None:
-        """Append rows matched by column name and cast to the schema (an upload's preview adds its batch)."""
+        """Add rows matched by column name and cast to the schema, and rebuild the fact tables from them (an
+        upload's preview adds its batch to a store of its own to show the numbers after)."""
+        self._append(table, source)
+        self.con.execute(sql.load("setup/facts"))
+
+    def _append(self, table: str, source: duckdb.DuckDBPyRelation) -> None:
         source.select(*[_typed(c, source.columns) for c in schema()[table]]).insert_into(table)
 
     def _read_csv(self, paths: list[Path]) -> duckdb.DuckDBPyRelation:

@@ -7,7 +7,6 @@ import re
 from collections.abc import Callable
 from datetime import date
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -16,7 +15,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from innovisits import exports, formatting, i18n
-from innovisits.config import SAMPLE_DATA_DIR, data_dir
+from innovisits.config import ConfigError, data_location, is_sample, location
 from innovisits.filters import QUERY_KEYS, Filters
 from innovisits.store import DataError, Store, data_version
 
@@ -33,11 +32,11 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 @st.cache_resource(max_entries=1, show_spinner=False)
 def _store(directory: str, version: tuple) -> Store:
     """One loaded store per data version; a new file in the data directory makes a new one."""
-    return Store(Path(directory))
+    return Store(location(directory))
 
 
 def store() -> Store:
-    directory = data_dir()
+    directory = data_location()
     return _store(str(directory), data_version(directory))
 
 
@@ -48,7 +47,7 @@ def _query(directory: str, version: tuple, name: str, filters: Filters, values: 
 
 def query(name: str, filters: Filters | None = None, **values: Any) -> pd.DataFrame:
     """A named query's result as a DataFrame, cached per data version, filters and values."""
-    directory = data_dir()
+    directory = data_location()
     return _query(str(directory), data_version(directory), name, filters or Filters(), tuple(sorted(values.items())))
 
 
@@ -59,7 +58,7 @@ def _derived(directory: str, version: tuple, name: str, _compute: Callable[[Stor
 
 def derived(name: str, compute: Callable[[Store], Any]) -> Any:
     """`compute(store)` cached per data version under `name`: for results built from several queries."""
-    directory = data_dir()
+    directory = data_location()
     return _derived(str(directory), data_version(directory), name, compute)
 
 
@@ -68,7 +67,7 @@ def load_or_stop() -> Store:
     try:
         with st.spinner(t("loading")):
             return store()
-    except DataError as error:
+    except (DataError, ConfigError) as error:
         st.error(t("data_error", error=str(error)), icon=":material/error:")
         st.stop()
 
@@ -217,7 +216,7 @@ def sidebar_filters(s: Store) -> Filters:
 def page_header(title_key: str) -> None:
     _init_from_url()
     st.title(t(title_key))
-    if data_dir().resolve() == SAMPLE_DATA_DIR.resolve():
+    if is_sample(data_location()):
         st.caption(t("sample_notice"))
 
 
@@ -226,7 +225,7 @@ def empty_state(summary: dict) -> bool:
     if summary["visits"]:
         return False
     if filters().is_empty():
-        st.info(t("empty_store", path=str(data_dir())), icon=":material/info:")
+        st.info(t("empty_store", path=str(data_location())), icon=":material/info:")
     else:
         st.info(t("empty_filtered"), icon=":material/filter_alt:")
         st.button(t("filter_clear"), on_click=clear_filters, key="empty_clear_filters")

@@ -6,38 +6,39 @@
 with
 
 delegates as (
-    select * from filtered_participants($date_from, $date_to, $cities, $departments, $kinds, $categories)
+    select * from filtered_delegations($date_from, $date_to, $cities, $departments, $kinds, $categories)
 ),
 
 categories_seen as (
     select
-        visit_id,
+        vk,
         category_id,
         any_value(category_en) as category_en,
         any_value(category_zh) as category_zh,
         avg(interest_score) as interest_score,
     from filtered_visit_technologies($date_from, $date_to, $cities, $departments, $kinds, $categories)
-    group by visit_id, category_id
+    group by vk, category_id
 ),
 
 department_delegates as (
     select
-        department,
-        any_value(department_en) as department_en,
-        any_value(department_zh) as department_zh,
-        any_value(kind) as kind,
-        count(*) as delegates,
-    from delegates
-    group by department
+        k.department,
+        k.department_en,
+        k.department_zh,
+        k.kind,
+        d.delegates,
+    from (select dk, sum(delegates)::bigint as delegates, from delegates group by dk) as d
+    inner join department_keys as k on k.dk = d.dk
 ),
 
 delegates_per_visit as (
     select
-        visit_id,
-        department,
-        count(*) as delegates,
-    from delegates
-    group by visit_id, department
+        d.vk,
+        k.department,
+        sum(d.delegates)::bigint as delegates,
+    from delegates as d
+    inner join department_keys as k on k.dk = d.dk
+    group by all
 ),
 
 categories as (
@@ -58,7 +59,7 @@ exposure as (
         sum(d.delegates * c.interest_score) / sum(d.delegates) filter (where c.interest_score is not null)
             as mean_interest_score,
     from delegates_per_visit as d
-    inner join categories_seen as c on c.visit_id = d.visit_id
+    inner join categories_seen as c on c.vk = d.vk
     group by d.department, c.category_id
 ),
 

@@ -1,22 +1,28 @@
 -- Delegates, visits joined and cities visited, per department, largest first.
 with
 
-delegates as (
-    select * from filtered_participants($date_from, $date_to, $cities, $departments, $kinds, $categories)
+per_department as (
+    select
+        dk,
+        sum(delegates)::bigint as delegates,
+        count(*) as visits,
+        count(distinct ck) as cities,
+    from filtered_delegations($date_from, $date_to, $cities, $departments, $kinds, $categories)
+    group by dk
 ),
 
 final as (
     select
-        department,
-        any_value(department_en) as department_en,
-        any_value(department_zh) as department_zh,
-        any_value(kind) as kind,
-        count(*) as delegates,
-        count(distinct visit_id) as visits,
-        count(distinct city) as cities,
-    from delegates
-    group by department
-    order by delegates desc, department
+        k.department,
+        k.department_en,
+        k.department_zh,
+        k.kind,
+        d.delegates,
+        d.visits,
+        d.cities,
+    from per_department as d
+    inner join department_keys as k on k.dk = d.dk
+    order by d.delegates desc, k.department
 )
 
 select * from final

@@ -1,22 +1,29 @@
 -- Delegates and visits per department and city.
 with
 
-delegates as (
-    select * from filtered_participants($date_from, $date_to, $cities, $departments, $kinds, $categories)
+per_pair as (
+    select
+        dk,
+        ck,
+        sum(delegates)::bigint as delegates,
+        count(*) as visits,
+    from filtered_delegations($date_from, $date_to, $cities, $departments, $kinds, $categories)
+    group by dk, ck
 ),
 
 final as (
     select
-        department,
-        any_value(department_en) as department_en,
-        any_value(department_zh) as department_zh,
-        city,
-        any_value(city_zh) as city_zh,
-        count(*) as delegates,
-        count(distinct visit_id) as visits,
-    from delegates
-    group by department, city
-    order by department, city
+        k.department,
+        k.department_en,
+        k.department_zh,
+        c.city,
+        c.city_zh,
+        d.delegates,
+        d.visits,
+    from per_pair as d
+    inner join department_keys as k on k.dk = d.dk
+    inner join city_keys as c on c.ck = d.ck
+    order by k.department, c.city
 )
 
 select * from final

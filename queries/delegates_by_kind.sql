@@ -1,17 +1,21 @@
 -- Delegates, visits and departments per department kind (government, public body, academia, trade, organiser).
 with
 
-delegates as (
-    select * from filtered_participants($date_from, $date_to, $cities, $departments, $kinds, $categories)
+delegations as (
+    select
+        k.kind,
+        d.*,
+    from filtered_delegations($date_from, $date_to, $cities, $departments, $kinds, $categories) as d
+    inner join department_keys as k on k.dk = d.dk
 ),
 
 final as (
     select
         kind,
-        count(*) as delegates,
-        count(distinct visit_id) as visits,
-        count(distinct department) as departments,
-    from delegates
+        sum(delegates)::bigint as delegates,
+        count(distinct vk) as visits,
+        count(distinct dk) as departments,
+    from delegations
     group by kind
     order by delegates desc, kind
 )

@@ -2,7 +2,7 @@
 with
 
 participant_departments as (
-    select distinct department from participants
+    select department from department_keys
 ),
 
 final as (

@@ -4,7 +4,7 @@
 with
 
 delegates as (
-    select * from filtered_participants($date_from, $date_to, $cities, $departments, $kinds, $categories)
+    select * from filtered_delegations($date_from, $date_to, $cities, $departments, $kinds, $categories)
 ),
 
 categories_seen as (
@@ -21,9 +21,9 @@ exposed as (
         c.category_id,
         any_value(c.category_en) as category_en,
         any_value(c.category_zh) as category_zh,
-        count(distinct d.department) as departments_exposed,
+        count(distinct d.dk) as departments_exposed,
     from categories_seen as c
-    inner join delegates as d on d.visit_id = c.visit_id
+    inner join delegates as d on d.vk = c.vk
     group by c.category_id
 ),
 

@@ -7,7 +7,7 @@ follow_ups_in_view as (
 ),
 
 delegates as (
-    select * from filtered_participants($date_from, $date_to, $cities, $departments, $kinds, $categories)
+    select * from filtered_delegations($date_from, $date_to, $cities, $departments, $kinds, $categories)
 ),
 
 categories_seen as (
@@ -17,11 +17,12 @@ categories_seen as (
 -- Only the pairs that have a follow-up are looked up, so a large visit history costs little here.
 exposed_pairs as (
     select distinct
-        d.department,
+        k.department,
         c.category_id,
     from delegates as d
-    inner join categories_seen as c on c.visit_id = d.visit_id
-    semi join follow_ups_in_view as f on f.department = d.department and f.category_id = c.category_id
+    inner join department_keys as k on k.dk = d.dk
+    inner join categories_seen as c on c.vk = d.vk
+    semi join follow_ups_in_view as f on f.department = k.department and f.category_id = c.category_id
 ),
 
 final as (

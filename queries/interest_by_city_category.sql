@@ -5,28 +5,32 @@ categories_seen as (
     select * from filtered_visit_technologies($date_from, $date_to, $cities, $departments, $kinds, $categories)
 ),
 
-delegates_per_visit as (
+per_pair as (
     select
-        visit_id,
-        count(*) as delegates,
-    from filtered_participants($date_from, $date_to, $cities, $departments, $kinds, $categories)
-    group by visit_id
+        c.ck,
+        c.category_id,
+        any_value(c.category_en) as category_en,
+        any_value(c.category_zh) as category_zh,
+        count(*) as visits,
+        sum(c.delegates)::bigint as delegates_exposed,
+        round(avg(c.interest_score), 2) as mean_interest_score,
+    from categories_seen as c
+    group by c.ck, c.category_id
 ),
 
 final as (
     select
-        c.city,
-        any_value(c.city_zh) as city_zh,
-        c.category_id,
-        any_value(c.category_en) as category_en,
-        any_value(c.category_zh) as category_zh,
-        count(distinct c.visit_id) as visits,
-        coalesce(sum(d.delegates), 0) as delegates_exposed,
-        round(avg(c.interest_score), 2) as mean_interest_score,
-    from categories_seen as c
-    left join delegates_per_visit as d on d.visit_id = c.visit_id
-    group by c.city, c.category_id
-    order by c.city, c.category_id
+        k.city,
+        k.city_zh,
+        p.category_id,
+        p.category_en,
+        p.category_zh,
+        p.visits,
+        p.delegates_exposed,
+        p.mean_interest_score,
+    from per_pair as p
+    inner join city_keys as k on k.ck = p.ck
+    order by k.city, p.category_id
 )
 
 select * from final

@@ -5,8 +5,8 @@ visits_in_view as (
     select * from filtered_visits($date_from, $date_to, $cities, $departments, $kinds, $categories)
 ),
 
-delegates as (
-    select * from filtered_participants($date_from, $date_to, $cities, $departments, $kinds, $categories)
+delegations as (
+    select * from filtered_delegations($date_from, $date_to, $cities, $departments, $kinds, $categories)
 ),
 
 categories_seen as (
@@ -16,8 +16,8 @@ categories_seen as (
 final as (
     select
         (select count(*) from visits_in_view) as visits,
-        (select count(*) from delegates) as delegates,
-        (select count(distinct department) from delegates) as departments,
+        (select coalesce(sum(delegates), 0)::bigint from delegations) as delegates,
+        (select count(distinct dk) from delegations) as departments,
         (select count(distinct city) from visits_in_view) as cities,
         (select count(distinct category_id) from categories_seen) as categories,
         (select min(visit_date) from visits_in_view) as first_visit_date,

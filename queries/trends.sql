@@ -9,15 +9,15 @@ visits_in_view as (
 ),
 
 delegates as (
-    select * from filtered_participants($date_from, $date_to, $cities, $departments, $kinds, $categories)
+    select * from filtered_delegations($date_from, $date_to, $cities, $departments, $kinds, $categories)
 ),
 
 first_seen as (
     select
-        department,
+        dk,
         date_trunc($granularity, min(visit_date))::date as first_period,
-    from filtered_participants(null, $date_to, $cities, $departments, $kinds, $categories)
-    group by department
+    from filtered_delegations(null, $date_to, $cities, $departments, $kinds, $categories)
+    group by dk
 ),
 
 periods as (
@@ -41,27 +41,27 @@ visits_per_period as (
 departments_per_period as (
     select
         date_trunc($granularity, d.visit_date)::date as period,
-        count(*) as delegates,
-        count(distinct d.department) as departments,
-        count(distinct d.department) filter (where f.first_period = date_trunc($granularity, d.visit_date))
+        sum(d.delegates)::bigint as delegates,
+        count(distinct d.dk) as departments,
+        count(distinct d.dk) filter (where f.first_period = date_trunc($granularity, d.visit_date))
             as new_departments,
     from delegates as d
-    inner join first_seen as f on f.department = d.department
+    inner join first_seen as f on f.dk = d.dk
     group by all
 ),
 
 first_in_view as (
     select
-        department,
+        dk,
         date_trunc($granularity, min(visit_date))::date as period,
     from delegates
-    group by department
+    group by dk
 ),
 
 reach as (
     select
         p.period,
-        count(f.department) as reached,
+        count(f.dk) as reached,
     from periods as p
     left join first_in_view as f on f.period = p.period
     group by p.period

@@ -1,19 +1,18 @@
 -- Visits in view, newest first, matching an optional search text (id, host, title, notes, city), at most $limit rows.
 with
 
-visits_in_view as (
-    select * from filtered_visits($date_from, $date_to, $cities, $departments, $kinds, $categories)
+shown as (
+    select *
+    from filtered_visits($date_from, $date_to, $cities, $departments, $kinds, $categories)
     where $search is null
         or contains(lower(concat_ws(' ', visit_id, host, title, notes, city, city_zh)), lower($search))
+    order by visit_date desc, visit_id
+    limit $limit
 ),
 
 delegates_per_visit as (
-    select
-        visit_id,
-        count(*) as delegates,
-        count(distinct department) as departments,
-    from filtered_participants($date_from, $date_to, $cities, $departments, $kinds, $categories)
-    group by visit_id
+    select * from delegates_per_visit($departments, $kinds)
+    where vk in (select vk from shown)
 ),
 
 final as (
@@ -26,11 +25,10 @@ final as (
         v.visit_type,
         v.title,
         coalesce(d.delegates, 0) as delegates,
-        coalesce(d.departments, 0) as departments,
-    from visits_in_view as v
-    left join delegates_per_visit as d on d.visit_id = v.visit_id
+        coalesce(d.department_count, 0) as departments,
+    from shown as v
+    left join delegates_per_visit as d on d.vk = v.vk
     order by v.visit_date desc, v.visit_id
-    limit $limit
 )
 
 select * from final

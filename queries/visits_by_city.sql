@@ -6,10 +6,6 @@ visits_in_view as (
     select * from filtered_visits($date_from, $date_to, $cities, $departments, $kinds, $categories)
 ),
 
-delegates as (
-    select * from filtered_participants($date_from, $date_to, $cities, $departments, $kinds, $categories)
-),
-
 visits_per_city as (
     select
         city,
@@ -20,11 +16,12 @@ visits_per_city as (
 
 delegates_per_city as (
     select
-        city,
-        count(*) as delegates,
-        count(distinct department) as departments,
-    from delegates
-    group by city
+        k.city,
+        sum(d.delegates)::bigint as delegates,
+        count(distinct d.dk) as departments,
+    from filtered_delegations($date_from, $date_to, $cities, $departments, $kinds, $categories) as d
+    inner join city_keys as k on k.ck = d.ck
+    group by k.city
 ),
 
 final as (

@@ -12,8 +12,8 @@ visits_per_month as (
 delegates_per_month as (
     select
         date_trunc('month', visit_date)::date as month,
-        count(*) as delegates,
-    from filtered_participants($date_from, $date_to, $cities, $departments, $kinds, $categories)
+        sum(delegates)::bigint as delegates,
+    from filtered_delegations($date_from, $date_to, $cities, $departments, $kinds, $categories)
     group by all
 ),
 

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from innovisits.commands.filter_args import add_filter_arguments, filters_from
-from innovisits.config import data_dir
+from innovisits.config import data_location
 from innovisits.i18n import LANGUAGES
 from innovisits.store import DataError, Store
 
@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     fmt = args.out.suffix.lower().lstrip(".")
     try:
-        directory = data_dir()
+        directory = data_location()
         deck = slides.build(slides.store_query(Store(directory)), filters_from(args), args.lang, source=directory)
         files = pack.build(deck, [fmt], progress=lambda done, n: print(f"rendered {done}/{n}", file=sys.stderr))
     except (DataError, ExportError) as error:

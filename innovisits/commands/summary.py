@@ -7,7 +7,7 @@ import json
 import sys
 
 from innovisits.commands.filter_args import add_filter_arguments, filters_from
-from innovisits.config import data_dir
+from innovisits.config import data_location
 from innovisits.store import DataError, Store
 
 KEYS = ("visits", "delegates", "departments", "cities", "categories")
@@ -20,14 +20,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        row = Store(data_dir()).records("summary", filters_from(args))[0]
+        row = Store(data_location()).records("summary", filters_from(args))[0]
     except DataError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     numbers = {k: row[k] for k in KEYS}
     if args.json:
         dates = {k: row[k].isoformat() if row[k] else None for k in ("first_visit_date", "last_visit_date")}
-        print(json.dumps({**numbers, **dates, "data_dir": str(data_dir())}, ensure_ascii=False))
+        print(json.dumps({**numbers, **dates, "data_dir": str(data_location())}, ensure_ascii=False))
     else:
         width = max(map(len, KEYS))
         for key, value in numbers.items():

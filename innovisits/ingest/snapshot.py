@@ -44,7 +44,7 @@ class Snapshot:
                 if missing:
                     raise DataError(f"missing required column(s) {', '.join(missing)}")
             except (duckdb.Error, DataError) as error:
-                names = ", ".join(str(p.relative_to(self.data_dir)) for p in paths)
+                names = ", ".join(str(p).removeprefix(f"{self.data_dir}/") for p in paths)
                 raise DataError(f"Table {table!r} could not be read from {names}: {error}") from error
             parts.append(source.select(*[_typed(c, source.columns) for c in columns]))
         if not parts:

@@ -1,72 +1,101 @@
--- What a filter means, decided once. Every query starts from these three filtered sets.
--- A null argument means "no filter"; list arguments hold the chosen values.
+-- What a filter means, decided once. Every query starts from these filtered sets, which read the fact tables
+-- of `facts.sql`. A null argument means "no filter"; list arguments hold the chosen values.
+-- Query values are bound before planning, so a test such as `departments is null` is a constant: of two
+-- `union all` branches guarded by it, DuckDB drops the one that cannot apply, and an unfiltered view does no
+-- filtering work at all.
 
--- Visits in the date range and cities that had at least one delegate from the chosen departments / kinds
--- and featured at least one of the chosen categories.
+-- The keys of the chosen departments / kinds (every department when neither is chosen).
+create macro chosen_departments(departments, kinds) as table
+    select dk
+    from department_keys
+    where (departments is null or list_contains(departments, department))
+        and (kinds is null or list_contains(kinds, department_kind));
+
+-- The visits with at least one delegate from the chosen departments / kinds.
+create macro visits_with_departments(departments, kinds) as table
+    select vk
+    from delegation_facts
+    where dk in (select dk from chosen_departments(departments, kinds));
+
+-- The visits that featured at least one of the chosen categories.
+create macro visits_with_categories(categories) as table
+    select vk
+    from category_facts
+    where list_contains(categories, category_id);
+
+-- Delegates per visit from the chosen departments / kinds (visits without any are absent).
+create macro delegates_per_visit(departments, kinds) as table
+    select
+        vk,
+        delegates,
+        department_count,
+    from visit_delegates
+    where departments is null and kinds is null
+    union all
+    select
+        vk,
+        sum(delegates)::bigint as delegates,
+        count(*) as department_count,
+    from delegation_facts
+    where (departments is not null or kinds is not null)
+        and dk in (select dk from chosen_departments(departments, kinds))
+    group by vk;
+
+-- Visits in the date range and cities that featured at least one of the chosen categories.
+create macro visits_before_departments(date_from, date_to, cities, categories) as table
+    select *
+    from visit_facts
+    where (date_from is null or visit_date >= date_from)
+        and (date_to is null or visit_date <= date_to)
+        and (cities is null or list_contains(cities, city))
+        and (categories is null or vk in (select vk from visits_with_categories(categories)));
+
+-- ... and had at least one delegate from the chosen departments / kinds.
 create macro filtered_visits(date_from, date_to, cities, departments, kinds, categories) as table
-    select
-        v.*,
-        coalesce(c.name_zh, v.city) as city_zh,
-    from visits as v
-    left join cities as c on c.city = v.city
-    where (date_from is null or v.visit_date >= date_from)
-        and (date_to is null or v.visit_date <= date_to)
-        and (cities is null or list_contains(cities, v.city))
-        and (
-            (departments is null and kinds is null)
-            or v.visit_id in (
-                select p.visit_id
-                from participants as p
-                left join departments as d on d.department_id = p.department
-                where (departments is null or list_contains(departments, p.department))
-                    and (kinds is null or list_contains(kinds, d.kind))
-            )
-        )
-        and (
-            categories is null
-            or v.visit_id in (
-                select vt.visit_id
-                from visit_technologies as vt
-                where list_contains(categories, vt.category_id)
-            )
-        );
+    select *
+    from visits_before_departments(date_from, date_to, cities, categories)
+    where departments is null and kinds is null
+    union all
+    select *
+    from visits_before_departments(date_from, date_to, cities, categories)
+    where (departments is not null or kinds is not null)
+        and vk in (select vk from visits_with_departments(departments, kinds));
 
--- Delegates (participants rows) of the filtered visits, from the chosen departments / kinds only.
-create macro filtered_participants(date_from, date_to, cities, departments, kinds, categories) as table
+-- Delegates of the filtered visits from the chosen departments / kinds, counted per visit and department
+-- (`delegates`), by key: join `department_keys` / `city_keys` for names after aggregating.
+create macro filtered_delegations(date_from, date_to, cities, departments, kinds, categories) as table
     select
-        p.visit_id,
-        p.department,
-        p.participant_id,
-        p.role,
-        v.visit_date,
-        v.city,
-        v.city_zh,
-        coalesce(d.kind, 'unknown') as kind,
-        coalesce(d.name_en, p.department) as department_en,
-        coalesce(d.name_zh, d.name_en, p.department) as department_zh,
-    from participants as p
-    inner join filtered_visits(date_from, date_to, cities, departments, kinds, categories) as v
-        on v.visit_id = p.visit_id
-    left join departments as d on d.department_id = p.department
-    where (departments is null or list_contains(departments, p.department))
-        and (kinds is null or list_contains(kinds, d.kind));
+        vk,
+        visit_date,
+        ck,
+        dk,
+        delegates,
+    from delegation_facts
+    where (date_from is null or visit_date >= date_from)
+        and (date_to is null or visit_date <= date_to)
+        and ck in (select ck from city_keys where cities is null or list_contains(cities, city))
+        and dk in (select dk from chosen_departments(departments, kinds))
+        and (categories is null or vk in (select vk from visits_with_categories(categories)));
 
--- Categories seen on the filtered visits, restricted to the chosen categories.
+-- Categories seen on visits in the date range and cities, restricted to the chosen categories.
+create macro categories_before_departments(date_from, date_to, cities, categories) as table
+    select *
+    from category_facts
+    where (date_from is null or visit_date >= date_from)
+        and (date_to is null or visit_date <= date_to)
+        and ck in (select ck from city_keys where cities is null or list_contains(cities, city))
+        and (categories is null or list_contains(categories, category_id));
+
+-- ... on visits with at least one delegate from the chosen departments / kinds; `delegates` counts those.
 create macro filtered_visit_technologies(date_from, date_to, cities, departments, kinds, categories) as table
-    select
-        vt.visit_id,
-        vt.category_id,
-        vt.interest_score,
-        v.visit_date,
-        v.city,
-        v.city_zh,
-        coalesce(t.name_en, vt.category_id) as category_en,
-        coalesce(t.name_zh, t.name_en, vt.category_id) as category_zh,
-    from visit_technologies as vt
-    inner join filtered_visits(date_from, date_to, cities, departments, kinds, categories) as v
-        on v.visit_id = vt.visit_id
-    left join technologies as t on t.category_id = vt.category_id
-    where categories is null or list_contains(categories, vt.category_id);
+    select *
+    from categories_before_departments(date_from, date_to, cities, categories)
+    where departments is null and kinds is null
+    union all
+    select c.* replace (d.delegates as delegates)
+    from categories_before_departments(date_from, date_to, cities, categories) as c
+    inner join delegates_per_visit(departments, kinds) as d on d.vk = c.vk
+    where departments is not null or kinds is not null;
 
 -- Follow-ups dated in the range, from the chosen departments / kinds, for the chosen categories. They have
 -- no city: the city filter does not apply to them.

@@ -1,0 +1,75 @@
+"""Large data is kept in a database file per data version: the same answers as in memory, opened again
+without a rebuild, replaced when the data changes, and never needed (a cache directory that cannot be
+written means memory)."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from innovisits import store as store_module
+from innovisits.filters import Filters
+from innovisits.store import Store
+from tests import known_data
+
+QUERIES = ("summary", "delegates_by_department", "visits_by_category", "visits_by_month", "interest_by_city_category")
+VIEWS = (Filters(), Filters(cities=("Shenzhen",)), Filters(departments=("EMSD",)), Filters(categories=("robotics",)))
+
+
+@pytest.fixture
+def files_for_all(monkeypatch, tmp_path: Path) -> Path:
+    """Every data directory counts as large; the cache directory is the test's own."""
+    cache = tmp_path / "cache"
+    monkeypatch.setattr(store_module, "FILE_FROM_BYTES", 0)
+    monkeypatch.setenv("INNOVISITS_CACHE_DIR", str(cache))
+    return cache
+
+
+def answers(store: Store) -> list:
+    return [store.records(name, view) for name in QUERIES for view in VIEWS]
+
+
+def test_file_snapshot_answers_as_memory_does(known_dir: Path, files_for_all: Path):
+    on_file = Store(known_dir)
+    assert on_file.file is not None and on_file.file.parent == files_for_all
+    assert {k: on_file.records("summary")[0][k] for k in ("visits", "delegates")} == {"visits": 4, "delegates": 10}
+    assert answers(on_file) == answers(Store(known_dir, in_memory=True))
+
+
+def test_a_second_open_reuses_the_file(known_csv_dir: Path, files_for_all: Path):
+    first = Store(known_csv_dir).file
+    built = first.stat().st_mtime_ns
+    again = Store(known_csv_dir)
+    assert again.file == first and first.stat().st_mtime_ns == built
+    assert sorted(p.name for p in files_for_all.iterdir()) == [first.name, f"{first.stem}.lock"]  # no partial
+
+
+def test_new_data_means_a_new_file_and_the_old_one_goes(known_csv_dir: Path, files_for_all: Path):
+    old = Store(known_csv_dir)
+    known_data.write_batch(known_csv_dir, known_data.BATCH, "batch-1")
+    new = Store(known_csv_dir)
+    assert new.file != old.file and not old.file.exists() and len(list(files_for_all.iterdir())) == 2
+    row = new.records("summary")[0]
+    assert {k: row[k] for k in known_data.WITH_BATCH} == known_data.WITH_BATCH
+    assert old.records("summary")[0]["visits"] == 4  # an open snapshot stays readable after it is replaced
+
+
+def test_a_cache_path_that_is_a_file_means_memory(known_csv_dir: Path, files_for_all: Path):
+    files_for_all.write_text("not a directory")
+    store = Store(known_csv_dir)
+    assert store.file is None and store.records("summary")[0]["visits"] == 4
+
+
+def test_small_data_stays_in_memory(known_csv_dir: Path, monkeypatch, tmp_path: Path):
+    monkeypatch.setenv("INNOVISITS_CACHE_DIR", str(tmp_path / "cache"))
+    assert Store(known_csv_dir).file is None
+    assert not (tmp_path / "cache").exists()
+
+
+def test_replicas_starting_together_build_one_file(known_csv_dir: Path, files_for_all: Path):
+    with ThreadPoolExecutor(max_workers=3) as pool:  # a lock file excludes threads as it does processes
+        stores = list(pool.map(lambda _: Store(known_csv_dir), range(3)))
+    assert len({s.file for s in stores}) == 1 and all(s.records("summary")[0]["visits"] == 4 for s in stores)
+    assert len(list(files_for_all.glob("*.duckdb"))) == 1
