@@ -282,3 +282,14 @@ def test_follow_ups_upload_through_the_same_rules(data):
     assert again.ok and again.counts() == {} and again.duplicates == {"follow_ups": 2}
     bad = prepare([Upload("bad.csv", b"category_id,department,status,date\nrobotics,FSD,maybe,2019-01-01\n")], data)
     assert [code(p) for p in bad.problems] == [("bad.csv", 2, "status", "maybe", "bad_choice")]
+
+
+@pytest.mark.parametrize("layout", known_data.LAYOUTS)
+def test_the_preview_numbers_are_the_overview_numbers(tmp_path, layout):
+    """The preview counts with its own query (`ingest/overview`): it must agree with `summary` unfiltered,
+    before (the known data: 4 visits, 10 delegates, 4 departments, 3 cities, 3 categories) and after."""
+    data = known_data.build(tmp_path / "data", layout)
+    plan = prepare([Upload("r.csv", f.REPORT.encode())], data)
+    assert (plan.before, plan.after) == (f.BEFORE, f.AFTER) == (summary(data), f.AFTER)
+    batches.commit(plan, "tester")
+    assert summary(data) == plan.after

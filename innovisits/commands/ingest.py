@@ -38,7 +38,7 @@ def summary(plan: Plan) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    # imported here: pandas and pandera take seconds to import, which every other verb would pay
+    # imported here: only the ingest needs them
     from tqdm import tqdm
 
     from innovisits.ingest.batches import StaleError, commit

@@ -2,5 +2,6 @@
 one batch of Parquet files atomically, with an audit log and undo. The web page and the CLI share it all.
 
 Modules: `rules` (what can be uploaded, one declaration a table), `reading` (bytes -> rows), `headers`
-(which table a header row is), `resolve` (names, codes, aliases -> canonical keys), `validate` (problems
-and the batch), `batches` (atomic commit, undo, recovery), `audit` (the log), `locking`, `templates`."""
+(which table a header row is), `resolve` (names, codes, aliases -> canonical keys), `snapshot` (the stored
+data as views over its files), `validate` (problems, as DuckDB queries), `batches` (atomic commit, undo,
+recovery), `audit` (the log), `locking`, `templates`."""

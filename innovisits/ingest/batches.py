@@ -17,11 +17,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import duckdb
-
 from innovisits.ingest import audit
 from innovisits.ingest.locking import journal, locked, meta_dir
-from innovisits.store import connect, data_version, schema
+from innovisits.store import data_version
 
 if TYPE_CHECKING:
     from innovisits.ingest.plan import Plan
@@ -99,12 +97,10 @@ def _stage(plan: Plan, batch_id: str) -> list[list[str]]:
     """Write each table's rows as Parquet under staging, fsynced; the renames that will publish them."""
     staging = meta_dir(plan.data_dir) / "staging" / batch_id
     staging.mkdir(parents=True)
-    con = connect()
     moves = []
-    for table, frame in plan.new.items():
-        typed = [duckdb.ColumnExpression(c.name).cast(duckdb.sqltype(c.type)).alias(c.name) for c in schema()[table]]
+    for table in plan.counts():
         staged = staging / f"{table}.parquet"
-        con.from_df(frame).select(*typed).write_parquet(str(staged))
+        plan.rows(table).write_parquet(str(staged))
         _fsync(staged)
         moves.append([str(staged.relative_to(plan.data_dir)), f"{table}/batch-{batch_id}.parquet"])
     _fsync(staging)

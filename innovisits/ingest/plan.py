@@ -4,21 +4,37 @@ stores a plan that has no problems."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
+from innovisits import sql
 from innovisits.config import MAX_UPLOAD_ROWS, max_upload_bytes
-from innovisits.ingest import audit, headers, reading
+from innovisits.ingest import audit, headers, locking, reading
 from innovisits.ingest.resolve import resolvers as make_resolvers
 from innovisits.ingest.rules import REPORT, TABLES
+from innovisits.ingest.snapshot import Snapshot
 from innovisits.ingest.templates import KINDS
-from innovisits.ingest.validate import MISSING, Piece, Problem, check, conflicts, normalise, value_columns
-from innovisits.store import Store
+from innovisits.ingest.validate import (
+    Piece,
+    Problem,
+    check,
+    conflicts,
+    first_difference,
+    orphans,
+    packed,
+    row,
+    value_columns,
+)
+from innovisits.store import schema
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MAX_PROBLEMS = 200  # shown at once; the count says how many more
 SUMMARY_KEYS = ("visits", "delegates", "departments", "cities", "categories")
@@ -54,7 +70,8 @@ class Plan:
     files: list[FileInfo]
     problems: list[Problem]
     problem_count: int = 0
-    new: dict[str, pd.DataFrame] = field(default_factory=dict)  # table -> rows to add (text, schema order)
+    snapshot: Snapshot | None = None  # holds the rows to add, in its tables `new_<table>`
+    added: dict[str, int] = field(default_factory=dict)  # table -> rows to add
     duplicates: dict[str, int] = field(default_factory=dict)  # table -> rows already stored
     before: dict[str, int] = field(default_factory=dict)  # Overview numbers now
     after: dict[str, int] = field(default_factory=dict)  # ... and with this batch
@@ -65,15 +82,45 @@ class Plan:
 
     @property
     def adds_nothing(self) -> bool:
-        return self.ok and not any(len(f) for f in self.new.values())
+        return self.ok and not any(self.added.values())
 
     def counts(self) -> dict[str, int]:
-        return {table: len(frame) for table, frame in self.new.items()}
+        return {table: n for table, n in self.added.items() if n}
+
+    def rows(self, table: str) -> duckdb.DuckDBPyRelation:
+        """The rows to add to `table`, typed as the schema says (what the batch stores)."""
+        return self.snapshot.con.table(f"new_{table}")
+
+    @functools.cached_property
+    def new(self) -> Mapping[str, pd.DataFrame]:
+        """Table -> rows to add, as text in schema order (for showing them: a table is converted when asked)."""
+        return _Frames({table: self.rows(table) for table in self.counts()})
 
     def fingerprint(self) -> str:
         """Same files on the same store version -> same fingerprint (the page confirms what it previewed)."""
         text = repr(([f.sha256 for f in self.files], self.version))
         return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+class _Frames(Mapping):
+    """DuckDB relations shown as pandas DataFrames of text, each converted on first use."""
+
+    def __init__(self, relations: dict[str, duckdb.DuckDBPyRelation]) -> None:
+        self._relations, self._frames = relations, {}
+
+    def __getitem__(self, table: str) -> pd.DataFrame:
+        if table not in self._frames:
+            rows = self._relations[table]
+            text = duckdb.sqltype("VARCHAR")
+            frame = rows.select(*[duckdb.ColumnExpression(c).cast(text).alias(c) for c in rows.columns]).df()
+            self._frames[table] = frame.astype(object).where(frame.notna(), None)
+        return self._frames[table]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._relations)
+
+    def __len__(self) -> int:
+        return len(self._relations)
 
 
 def prepare(
@@ -83,13 +130,19 @@ def prepare(
     progress: Callable[[int], None] | None = None,
 ) -> Plan:
     """Validate the upload against the store; the plan holds the problems or the rows to add."""
-    limits = limits or Limits()
-    store = Store(data_dir, in_memory=True)  # the preview adds the upload to a private copy
-    resolvers = make_resolvers(store)
+    with locking.reading(Path(data_dir)):  # no ingest moves files while the views read them
+        return _prepare(uploads, Path(data_dir), limits or Limits(), progress)
+
+
+def _prepare(uploads: list[Upload], data_dir: Path, limits: Limits, progress: Callable[[int], None] | None) -> Plan:
+    snapshot = Snapshot(data_dir)
+    before = _summary(snapshot)  # first: stored data that cannot be read is reported before any work
+    con = snapshot.con
+    resolvers = make_resolvers(snapshot)
     stored_files = audit.active_checksums(data_dir)
     files, pieces, problems = [], [], []
     total_rows = 0
-    for upload in uploads:
+    for number, upload in enumerate(uploads):
         info = FileInfo(upload.name, hashlib.sha256(upload.data).hexdigest(), len(upload.data))
         info = _with(info, stored_in=stored_files.get(info.sha256))
         if len(upload.data) > limits.max_bytes:
@@ -97,18 +150,18 @@ def prepare(
             files.append(info)
             continue
         try:
-            table = reading.read(upload.data, progress)
+            table = reading.load(con, upload.data, f"upload_{number}", progress)
         except reading.Unreadable as error:
             problems.append(Problem(upload.name, None, None, None, error.code, error.params))
             files.append(info)
             continue
         match = headers.recognise(table.headers)
-        info = _with(info, kind=match.kind, rows=len(table.rows), encoding=table.encoding)
+        info = _with(info, kind=match.kind, rows=table.rows, encoding=table.encoding)
         files.append(info)
-        total_rows += len(table.rows)
+        total_rows += table.rows
         problems.extend(_header_problems(upload.name, table, match))
         if match.columns and not match.missing:  # unknown extra columns are reported, the rest still checked
-            pieces.extend(_pieces(upload.name, table, match))
+            pieces.extend(_pieces(con, upload.name, table, match))
     if total_rows > limits.max_rows:
         problems.append(
             Problem(
@@ -120,30 +173,27 @@ def prepare(
                 {"limit": limits.max_rows, "rows": total_rows},
             )
         )
+    checked = [check(con, piece, resolvers) for piece in pieces]
+    pieces = [piece for piece, _ in checked]
+    for _, found in checked:
+        problems.extend(found)
     for piece in pieces:
-        normalise(piece, resolvers)
-    parents = _parent_keys(store, pieces)
-    for piece in pieces:
-        problems.extend(check(piece, resolvers, parents))
-    problems.extend(conflicts(pieces))
-    plan = Plan(Path(data_dir), store.version, files, [], before=_summary(store))
+        problems.extend(_orphans(snapshot, pieces, piece))
+    problems.extend(conflicts(con, pieces))
+    plan = Plan(data_dir, snapshot.version, files, [], before=before, snapshot=snapshot)
     if not problems:
         for table in TABLES:
-            mine = [p for p in pieces if p.table == table]
-            if mine:
-                new, duplicates, stored_conflicts = _against_store(store, table, mine)
+            if any(p.table == table for p in pieces):
+                added, duplicates, stored_conflicts = _against_store(snapshot, table, pieces)
                 problems.extend(stored_conflicts)
                 plan.duplicates[table] = duplicates
-                if len(new):
-                    plan.new[table] = new
+                plan.added[table] = added
     problems.sort(key=lambda p: (p.file, p.row or 0, p.column or ""))
     plan.problems, plan.problem_count = problems[:MAX_PROBLEMS], len(problems)
     if plan.ok:
-        for table, frame in plan.new.items():
-            store.insert(table, store.con.from_df(frame))
-        plan.after = _summary(store)
+        plan.after = _summary(snapshot)
     else:
-        plan.new = {}
+        plan.added = {}
     return plan
 
 
@@ -151,109 +201,128 @@ def _with(info: FileInfo, **changes: object) -> FileInfo:
     return FileInfo(**{**info.__dict__, **changes})
 
 
-def _summary(store: Store) -> dict[str, int]:
-    row = store.records("summary")[0]
+def _summary(snapshot: Snapshot) -> dict[str, int]:
+    row = snapshot.records("ingest/overview")[0]
     return {k: int(row[k]) for k in SUMMARY_KEYS}
 
 
-def _header_problems(name: str, table: reading.Table, match: headers.Match) -> list[Problem]:
+def _header_problems(name: str, table: reading.Loaded, match: headers.Match) -> list[Problem]:
     if not match.columns:
         expected = "; ".join(f"{kind} ({', '.join(dict.fromkeys(headers.required(kind)))})" for kind in KINDS)
         return [Problem(name, 1, None, ", ".join(table.headers), "unknown_header", {"expected": expected})]
     problems = [Problem(name, 1, column, None, "missing_column", {"kind": match.kind}) for column in match.missing]
     for header in match.unknown:
-        if header.startswith("column") and table.rows[header].isna().all():
+        if header.startswith("column") and _is_empty(table, header):
             continue  # an unnamed, empty column Excel leaves at the right edge
         closest = ", ".join(headers.closest_column(header, match.kind)) or "—"
         problems.append(Problem(name, 1, header, header, "unknown_column", {"kind": match.kind, "closest": closest}))
     return problems
 
 
-def _pieces(name: str, table: reading.Table, match: headers.Match) -> list[Piece]:
+def _is_empty(table: reading.Loaded, header: str) -> bool:
+    values = duckdb.ColumnExpression(table.column(header))
+    return not table.relation.filter(values.isnotnull()).limit(1).fetchall()
+
+
+def _pieces(con: duckdb.DuckDBPyConnection, name: str, table: reading.Loaded, match: headers.Match) -> list[Piece]:
     """The file as rows of each table it fills: itself, or a visit report split into its parts."""
-    named = table.rows[list(match.columns)].rename(columns=match.columns)
+    named: dict[str, str] = {}  # column -> the file's column holding it (the first header naming it)
+    for header, column in match.columns.items():
+        named.setdefault(column, table.column(header))
     written = {column: header for header, column in match.columns.items()}
+
+    def part(source: duckdb.DuckDBPyRelation, kind: str, columns: dict[str, str]) -> duckdb.DuckDBPyRelation:
+        text = duckdb.sqltype("VARCHAR")
+        return source.select(
+            duckdb.ColumnExpression("_row"),
+            *[
+                (duckdb.ColumnExpression(columns[c]) if c in columns else duckdb.ConstantExpression(None))
+                .cast(text)
+                .alias(c)
+                for c in value_columns(kind)
+            ],
+        )
+
     if match.kind in TABLES:
-        return [Piece(name, match.kind, _all_columns(named, match.kind), written)]
-    pieces = [Piece(name, part, _all_columns(named, part), written, from_report=True) for part in REPORT.parts]
-    for list_column, (table_name, column) in REPORT.lists.items():
-        items = named[list_column].str.split(f"[{REPORT.separators}]", regex=True).explode().str.strip()
-        items = items[items.fillna("").ne("")]
-        rows = named.loc[items.index, [c for c in named.columns if c in value_columns(table_name)]]
-        rows = _all_columns(rows.assign(**{column: items}), table_name)
-        pieces.append(Piece(name, table_name, rows, {**written, column: written[list_column]}, from_report=True))
+        return [Piece(name, match.kind, part(table.relation, match.kind, named), written)]
+    pieces = [Piece(name, kind, part(table.relation, kind, named), written, from_report=True) for kind in REPORT.parts]
+    for list_column, (kind, column) in REPORT.lists.items():
+        shared = {c: named[c] for c in value_columns(kind) if c in named}
+        source = table.relation.select(
+            duckdb.ColumnExpression("_row"),
+            *[duckdb.ColumnExpression(f).alias(f) for f in dict.fromkeys(shared.values())],
+            duckdb.ColumnExpression(named[list_column]).alias("items"),
+        )
+        source.create_view("ingest_input", replace=True)
+        items = con.sql(
+            sql.load("ingest/report_items"),
+            params={"separators": f"[{REPORT.separators}]", "strip": reading.STRIP},
+        )
+        items.create(f"{table.name}_{list_column}")
+        rows = part(con.table(f"{table.name}_{list_column}"), kind, {**shared, column: "item"})
+        pieces.append(Piece(name, kind, rows, {**written, column: written[list_column]}, from_report=True))
     return pieces
 
 
-def _all_columns(rows: pd.DataFrame, table: str) -> pd.DataFrame:
-    """The table's columns in schema order, absent optional ones empty; values as object text."""
-    frame = pd.DataFrame({c: rows.get(c, None) for c in value_columns(table)}, index=rows.index)
-    return frame.astype(object).where(frame.notna(), None)
+def _orphans(snapshot: Snapshot, pieces: list[Piece], piece: Piece) -> list[Problem]:
+    def keys(parent: str) -> duckdb.DuckDBPyRelation:
+        key = duckdb.ColumnExpression(TABLES[parent].key[0]).alias("key")
+        found = snapshot.con.table(parent).select(key)
+        for other in pieces:
+            if other.table == parent:
+                found = found.union(other.rows.select(key))
+        return found
+
+    return orphans(snapshot.con, piece, keys)
 
 
-def _stored_rows(store: Store, table: str, column: str, values: pd.Series) -> pd.DataFrame:
-    """Stored rows whose `column` is among `values`, every column as text (as the upload is)."""
-    wanted = store.con.from_df(pd.DataFrame({column: values.dropna().unique().astype(object)}))
-    rows = store.con.table(table).join(wanted, column, how="semi")
-    text = [duckdb.ColumnExpression(c).cast(duckdb.sqltype("VARCHAR")).alias(c) for c in rows.columns]
-    return rows.select(*text).df()
-
-
-def _parent_keys(store: Store, pieces: list[Piece]) -> dict[str, set[str]]:
-    """For each column pointing into another table: the keys that exist, in the upload or the store."""
-    parents: dict[str, set[str]] = {}
-    for rule in TABLES.values():
-        for column, parent in rule.parents.items():
-            parent_key = TABLES[parent].key[0]
-            uploaded = {v for p in pieces if p.table == parent for v in p.rows[parent_key].dropna()}
-            referenced = pd.Series([v for p in pieces if p.table == rule.table for v in p.rows[column].dropna()])
-            stored = set(_stored_rows(store, parent, parent_key, referenced)[parent_key]) if len(referenced) else set()
-            parents.setdefault(column, set()).update(uploaded | stored)
-    return parents
-
-
-def _empty_is_missing(value: object) -> object:
-    """An empty text and a missing value are the same answer (a CSV's empty cell is stored as null)."""
-    return MISSING if value == "" else value
-
-
-def _against_store(store: Store, table: str, pieces: list[Piece]) -> tuple[pd.DataFrame, int, list[Problem]]:
-    """The rows not yet stored, how many are, and keys stored with different values. Keyed tables match
-    by key; other tables by whole row, counted (two identical delegates stay two)."""
+def _against_store(snapshot: Snapshot, table: str, pieces: list[Piece]) -> tuple[int, int, list[Problem]]:
+    """How many rows are new (added to `new_<table>`), how many are stored, and keys stored with different
+    values. Keyed tables match by key; other tables by whole row, counted (two identical delegates stay two)."""
+    con = snapshot.con
     rule = TABLES[table]
     columns = value_columns(table)
-    located = [p.rows.assign(_piece=i, _row=p.rows.index) for i, p in enumerate(pieces)]
-    rows = pd.concat(located, ignore_index=True).fillna(MISSING)
+    packed(pieces, table).create_view("ingest_rows", replace=True)
+    text = duckdb.sqltype("VARCHAR")
+    stored = [duckdb.ColumnExpression(c).cast(text) for c in columns]
+    if rule.key:  # values compared with an empty text and a missing value the same answer
+        empty = duckdb.ConstantExpression("")
+        values = [duckdb.FunctionExpression("nullif", v, empty) for v in stored]
+        key = [duckdb.ColumnExpression(c).cast(text) for c in rule.key]
+    else:  # rows matched exactly
+        values = key = stored
+    con.table(table).select(row(key).alias("_key"), row(values).alias("_vals")).create_view(
+        "ingest_stored", replace=True
+    )
     if rule.key:
-        rows = rows.drop_duplicates(columns)
-    stored = _stored_rows(store, table, columns[0], rows[columns[0]].replace(MISSING, None)).fillna(MISSING)
-    match_on = list(rule.key) or columns
-    if not rule.key:  # number repeated rows so the n-th copy matches the n-th stored copy
-        rows["_n"] = rows.groupby(columns).cumcount()
-        stored["_n"] = stored.groupby(columns).cumcount()
-        match_on = [*columns, "_n"]
-    merged = rows.merge(stored, on=match_on, how="left", suffixes=("", "_stored"), indicator=True)
-    found = merged["_merge"] == "both"
+        con.sql(sql.load("ingest/store_keyed")).create(f"compared_{table}")
+    else:
+        con.sql(sql.load("ingest/store_rows")).create(f"compared_{table}")
+    compared = con.table(f"compared_{table}")
+    compared.create_view("ingest_compared", replace=True)
     problems = []
-    for record in merged[found].to_dict("records"):
-        differing = [
-            c
-            for c in columns
-            if c not in match_on and _empty_is_missing(record[c]) != _empty_is_missing(record[f"{c}_stored"])
-        ]
-        if differing:
-            piece = pieces[record["_piece"]]
-            column = differing[0]
-            stored_value = record[f"{column}_stored"]
+    if rule.key:
+        differing = compared.filter(duckdb.ColumnExpression("differs")).order("_piece, _row")
+        for piece_index, row_number, key_values, vals, stored_vals in differing.select(
+            "_piece", "_row", "_key", "_vals", "stored_vals"
+        ).fetchall():
+            at = first_difference(columns, vals, stored_vals, skip=rule.key)
             problems.append(
-                piece.problem(
-                    record["_row"],
-                    column,
-                    record[column].replace(MISSING, "") or None,
+                pieces[piece_index].problem(
+                    row_number,
+                    columns[at],
+                    vals[at],
                     "differs_from_store",
-                    row_key=", ".join(str(record[k]) for k in rule.key),
-                    stored="" if stored_value == MISSING else stored_value,
+                    row_key=", ".join(str(k) for k in key_values),
+                    stored=stored_vals[at] or "",
                 )
             )
-    new = merged.loc[~found, columns].replace(MISSING, None).reset_index(drop=True)
-    return new, int(found.sum()) - len(problems), problems
+        found = compared.filter(duckdb.ColumnExpression("is_stored"))
+    else:
+        found = compared
+    new = con.sql(sql.load("ingest/new_keyed" if rule.key else "ingest/new_unkeyed"))
+    new.select(
+        *[duckdb.ColumnExpression(c.name).cast(duckdb.sqltype(c.type)).alias(c.name) for c in schema()[table]]
+    ).insert_into(f"new_{table}")
+    n_added = con.table(f"new_{table}").count("*").fetchall()[0][0]
+    return n_added, found.count("*").fetchall()[0][0] - len(problems), problems

@@ -9,10 +9,14 @@ import difflib
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from innovisits.config import ALIASES_FILE
 from innovisits.ingest.rules import CATEGORY, CITY, DEPARTMENT
 from innovisits.store import Store
+
+if TYPE_CHECKING:
+    from innovisits.ingest.snapshot import Snapshot
 
 # kind -> (reference table, key column, other name columns)
 REFERENCES = {
@@ -49,7 +53,7 @@ def aliases(path: Path = ALIASES_FILE) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
-def resolvers(store: Store) -> dict[str, Resolver]:
+def resolvers(store: Store | Snapshot) -> dict[str, Resolver]:
     """One resolver a kind, from the store's reference tables and the aliases file."""
     found = {}
     extra = aliases()

@@ -1,22 +1,29 @@
 """Checks on uploaded rows, each failure a Problem naming file, row, column, value and what would be
-right. Per-column checks (required, dates, whole numbers, ranges, reference names, allowed values, parent
-rows) are a pandera schema built from the rules; rows are compared with each other and with the store by
-row identity. Values are normalised first: names resolve to keys, dates to ISO."""
+right. The rows stay in DuckDB; Python looks only at each column's distinct values (a million rows name a
+few dozen departments): each distinct value is normalised once (names resolve to keys, dates to ISO) and
+checked once against the rule's checks (required, dates, whole numbers, ranges, reference names, allowed
+values), and the rows holding a failing value are found by a join. Checks that compare rows (parent rows,
+repeated keys) are joins and window queries in `queries/ingest/`."""
 
 from __future__ import annotations
 
+import datetime
+import itertools
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-import pandas as pd
-import pandera.pandas as pa
+import duckdb
 
-from innovisits import i18n
+from innovisits import i18n, sql
 from innovisits.ingest.resolve import Resolver
 from innovisits.ingest.rules import TABLES, TableRule
 
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y年%m月%d日", "%Y/%m/%d", "%d-%m-%Y", "%d.%m.%Y")
-MISSING = "\x00"  # stands for an empty value when rows are compared
+_WHOLE = re.compile(r"-?\d+")
+_ISO_DATE = re.compile(r"[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}")  # ASCII digits only: pandas decides the rest
+_PLAIN_WHOLE = re.compile(r"-?[0-9]{1,15}")  # exact as a float too, so pandas would read it the same
+_NAMES = itertools.count()  # tables made here get unique names
 
 
 @dataclass(frozen=True)
@@ -44,50 +51,155 @@ class Problem:
 
 @dataclass
 class Piece:
-    """One table's rows taken from one file: all the table's columns, index = row number in the file."""
+    """One table's rows taken from one file: `_row` (the row number in the file) and all the table's
+    columns as text, in a DuckDB relation."""
 
     file: str
     table: str
-    rows: pd.DataFrame
+    rows: duckdb.DuckDBPyRelation
     headers: dict[str, str]  # column -> header as written in the file (for messages)
     from_report: bool = False
 
     def problem(self, row: int | None, column: str | None, value: object, code: str, **params: object) -> Problem:
-        shown = None if value is None or pd.isna(value) else str(value)
+        shown = None if value is None else str(value)
         return Problem(self.file, row, self.headers.get(column, column) if column else None, shown, code, params)
+
+
+def value_columns(table: str) -> list[str]:
+    return [c.name for c in TABLES[table].columns()]
 
 
 # ------------------------------------------------------------------------------------------ normalising
 
 
-def normalise(piece: Piece, resolvers: Mapping[str, Resolver]) -> None:
-    """Resolve names to keys, dates to ISO, whole numbers to plain digits, choices to their key; a value
-    that does not normalise is kept as written so the check that rejects it can show it."""
-    rule = TABLES[piece.table]
-    rows = piece.rows
-    for column in rule.columns():
-        values = rows[column.name]
-        if column.name in rule.resolves:
-            resolver = resolvers[rule.resolves[column.name]]
-            rows[column.name] = _each_distinct(values, lambda v, r=resolver: r.resolve(v) or v)
-        elif column.name in rule.choices:
-            options = choice_names(rule, column.name)
-            rows[column.name] = _each_distinct(values, lambda v, o=options: o.get(v.casefold(), v))
-        elif column.type == "DATE":
-            parsed = pd.Series(pd.NaT, index=values.index)
-            for fmt in DATE_FORMATS:
-                parsed = parsed.fillna(pd.to_datetime(values, format=fmt, errors="coerce"))
-            rows[column.name] = parsed.dt.strftime("%Y-%m-%d").where(parsed.notna(), values)
-        elif column.type == "INTEGER":
-            number = pd.to_numeric(values, errors="coerce")
-            whole = number.notna() & number.abs().lt(float("inf")) & (number == number.round())  # 1e400 is inf
-            rows[column.name] = number.where(whole).map(lambda n: f"{int(n)}", na_action="ignore").where(whole, values)
+@dataclass(frozen=True)
+class Verdict:
+    value: str  # normalised (or as written, when it does not normalise)
+    failed: tuple[tuple[str, dict[str, object]], ...]  # (reason code, params) of each failed check, in order
 
 
-def _each_distinct(values: pd.Series, change: Callable[[str], str]) -> pd.Series:
-    """`change` applied once per distinct value (a report repeats the same names thousands of times)."""
-    mapping = {v: change(v) for v in values.dropna().unique()}
-    return values.map(mapping).astype(object).where(values.notna(), None)
+def verdicts(rule: TableRule, column: str, values: list[str], resolvers: Mapping[str, Resolver]) -> list[Verdict]:
+    """Each distinct written value of one column: what it normalises to and which checks it fails."""
+    normalised = _normalised(rule, column, values, resolvers)
+    failed = _failures(rule, column, normalised, resolvers)
+    return [Verdict(v, f) for v, f in zip(normalised, failed, strict=True)]
+
+
+def _normalised(rule: TableRule, column: str, values: list[str], resolvers: Mapping[str, Resolver]) -> list[str]:
+    """Names to keys, choices to their key, dates to ISO, whole numbers to plain digits; a value that does
+    not normalise is kept as written so the check that rejects it can show it."""
+    kind = _column_type(rule, column)
+    if column in rule.resolves:
+        resolver = resolvers[rule.resolves[column]]
+        return [resolver.resolve(v) or v for v in values]
+    if column in rule.choices:
+        options = choice_names(rule, column)
+        return [options.get(v.casefold(), v) for v in values]
+    if kind in ("DATE", "INTEGER"):
+        plain = _plain_iso_date if kind == "DATE" else _plain_whole_number
+        known = {v: plain(v) for v in values}
+        others = [v for v, n in known.items() if n is None]
+        if others:  # pandas' parsers define what else is accepted; imported only for such values
+            known.update(zip(others, (_parsed_dates if kind == "DATE" else _parsed_numbers)(others), strict=True))
+        return [known[v] for v in values]
+    return values
+
+
+def _plain_iso_date(value: str) -> str | None:
+    """A valid date already written as 2019-03-14 (what most files hold) is its own normal form."""
+    if _ISO_DATE.fullmatch(value):
+        try:
+            datetime.date.fromisoformat(value)
+        except ValueError:
+            return None
+        return value
+    return None
+
+
+def _plain_whole_number(value: str) -> str | None:
+    return str(int(value)) if _PLAIN_WHOLE.fullmatch(value) else None
+
+
+def _parsed_dates(values: list[str]) -> list[str]:
+    import pandas as pd
+
+    series = pd.Series(values, dtype=object)
+    parsed = pd.Series(pd.NaT, index=series.index)
+    for fmt in DATE_FORMATS:
+        parsed = parsed.fillna(pd.to_datetime(series, format=fmt, errors="coerce"))
+    return list(parsed.dt.strftime("%Y-%m-%d").where(parsed.notna(), series))
+
+
+def _parsed_numbers(values: list[str]) -> list[str]:
+    import pandas as pd
+
+    series = pd.Series(values, dtype=object)
+    number = pd.to_numeric(series, errors="coerce")
+    whole = number.notna() & number.abs().lt(float("inf")) & (number == number.round())  # 1e400 is inf
+    return list(number.where(whole).map(lambda n: f"{int(n)}", na_action="ignore").where(whole, series))
+
+
+def _failures(
+    rule: TableRule, column: str, values: list[str], resolvers: Mapping[str, Resolver]
+) -> list[tuple[tuple[str, dict[str, object]], ...]]:
+    kind = _column_type(rule, column)
+    checks: list[tuple[str, dict[str, object], list[bool]]] = []  # code, params, passes (per value)
+    if kind == "DATE":
+        checks.append(("bad_date", {}, _iso_dates(values)))
+    if kind == "INTEGER":
+        checks.append(("bad_integer", {}, [bool(_WHOLE.fullmatch(v)) for v in values]))
+    if column in rule.ranges:
+        low, high = rule.ranges[column]
+        checks.append(("out_of_range", {"low": low, "high": high}, _within(values, low, high)))
+    if column in rule.resolves:
+        resolver = resolvers[rule.resolves[column]]
+        checks.append((f"unknown_{resolver.kind}", {}, [v in resolver.canonical for v in values]))
+    if column in rule.choices:
+        allowed = rule.choices[column]
+        checks.append(("bad_choice", {"allowed": ", ".join(allowed)}, [v in allowed for v in values]))
+    failed = []
+    for i, value in enumerate(values):
+        found = []
+        for code, params, passes in checks:
+            if not passes[i]:
+                if code.startswith("unknown_"):
+                    params = {"closest": ", ".join(resolvers[rule.resolves[column]].closest(value)) or "—"}
+                found.append((code, params))
+        failed.append(tuple(found))
+    return failed
+
+
+def _iso_dates(values: list[str]) -> list[bool]:
+    """Whether each (normalised) value is an ISO date as pandas reads one."""
+    known = {v: True for v in values if _plain_iso_date(v)}
+    others = [v for v in values if v not in known]
+    if others:
+        import pandas as pd
+
+        parsed = pd.to_datetime(pd.Series(others, dtype=object), format="%Y-%m-%d", errors="coerce").notna()
+        known.update(zip(others, parsed, strict=True))
+    return [bool(known[v]) for v in values]
+
+
+def _within(values: list[str], low: int, high: int) -> list[bool]:
+    """Not below `low` nor above `high` (a value that is not a number passes: another check catches it)."""
+    known = {v: low <= int(v) <= high for v in values if _PLAIN_WHOLE.fullmatch(v)}
+    others = [v for v in values if v not in known]
+    if others:
+        import pandas as pd
+
+        number = pd.to_numeric(pd.Series(others, dtype=object), errors="coerce")
+        known.update(zip(others, ~number.lt(low) & ~number.gt(high), strict=True))
+    return [bool(known[v]) for v in values]
+
+
+def _column_type(rule: TableRule, column: str) -> str:
+    return next(c.type for c in rule.columns() if c.name == column)
+
+
+def needs_values(rule: TableRule, column: str) -> bool:
+    """Whether a column's values are normalised or checked one by one (others are only required or not)."""
+    return column in rule.resolves or column in rule.choices or _column_type(rule, column) in ("DATE", "INTEGER")
 
 
 def choice_names(rule: TableRule, column: str) -> dict[str, str]:
@@ -106,115 +218,151 @@ def choice_names(rule: TableRule, column: str) -> dict[str, str]:
 # ---------------------------------------------------------------------------------------------- checks
 
 
-def _check(name: str, ok: Callable[[pd.Series], pd.Series]) -> pa.Check:
-    return pa.Check(ok, name=name, ignore_na=True)
+def lookup(con: duckdb.DuckDBPyConnection, written: list[str], normalised: list[str]) -> duckdb.DuckDBPyRelation:
+    """A table (written, normalised) from two lists (stored: relations with parameters cannot be joined)."""
+    name = f"lookup_{next(_NAMES)}"
+    con.sql(sql.load("ingest/lookup"), params={"written": written, "normalised": normalised}).create(name)
+    return con.table(name)
 
 
-def schema(rule: TableRule, resolvers: Mapping[str, Resolver], parents: Mapping[str, set[str]]) -> pa.DataFrameSchema:
-    """The pandera schema of one table, from the data model and its rule."""
-    columns = {}
-    for column in rule.columns():
-        checks = []
-        if column.type == "DATE":
-            checks.append(_check("bad_date", lambda s: pd.to_datetime(s, format="%Y-%m-%d", errors="coerce").notna()))
-        if column.type == "INTEGER":
-            checks.append(_check("bad_integer", lambda s: s.str.fullmatch(r"-?\d+")))
-        if column.name in rule.ranges:
-            low, high = rule.ranges[column.name]
-            checks.append(
-                _check(
-                    "out_of_range",
-                    lambda s, lo=low, hi=high: (
-                        ~pd.to_numeric(s, errors="coerce").lt(lo) & ~pd.to_numeric(s, errors="coerce").gt(hi)
-                    ),
-                )
-            )
-        if column.name in rule.resolves:
-            known = resolvers[rule.resolves[column.name]].canonical
-            checks.append(_check(f"unknown_{rule.resolves[column.name]}", lambda s, k=known: s.isin(k)))
-        if column.name in rule.choices:
-            checks.append(_check("bad_choice", lambda s, k=rule.choices[column.name]: s.isin(k)))
-        if column.name in rule.parents:
-            checks.append(_check("unknown_parent", lambda s, k=parents[column.name]: s.isin(k)))
-        columns[column.name] = pa.Column(None, nullable=not column.is_required, checks=checks)
-    return pa.DataFrameSchema(columns)
-
-
-def check(piece: Piece, resolvers: Mapping[str, Resolver], parents: Mapping[str, set[str]]) -> list[Problem]:
-    """Every per-value problem of one piece."""
+def check(
+    con: duckdb.DuckDBPyConnection, piece: Piece, resolvers: Mapping[str, Resolver]
+) -> tuple[Piece, list[Problem]]:
+    """Every per-value problem of one piece, and the piece with its values normalised."""
     rule = TABLES[piece.table]
-    try:
-        schema(rule, resolvers, parents).validate(piece.rows, lazy=True)
-    except pa.errors.SchemaErrors as errors:
-        cases = errors.failure_cases
-    else:
-        return []
+    problems: list[Problem] = []
+    changed: dict[str, duckdb.DuckDBPyRelation] = {}
+    required = [c.name for c in rule.columns() if c.is_required]
+    valued = [c.name for c in rule.columns() if needs_values(rule, c.name)]
+    counts = [duckdb.FunctionExpression("count_if", duckdb.ColumnExpression(c).isnull()) for c in required]
+    distinct = [
+        duckdb.FunctionExpression("map_keys", duckdb.FunctionExpression("histogram", duckdb.ColumnExpression(c)))
+        for c in valued
+    ]
+    found = piece.rows.aggregate([*counts, *distinct]).fetchall()[0]  # one scan for every column
+    missing = dict(zip(required, found[: len(required)], strict=True))
+    for name, written in zip(valued, found[len(required) :], strict=True):
+        if missing.get(name):
+            problems.extend(_missing(piece, name))
+        written = [w for w in written or () if w is not None]
+        verdict = dict(zip(written, verdicts(rule, name, written, resolvers), strict=True))
+        if any(w != v.value for w, v in verdict.items()):
+            changed[name] = lookup(con, written, [v.value for v in verdict.values()])
+        bad = [w for w, v in verdict.items() if v.failed]
+        if bad:
+            failing = lookup(con, bad, bad).select("written").set_alias("b")
+            rows = piece.rows.set_alias("p").join(
+                failing, duckdb.ColumnExpression("p", name) == duckdb.ColumnExpression("b", "written")
+            )
+            for row, value in rows.select("_row", name).order("_row").fetchall():
+                for code, params in verdict[value].failed:
+                    problems.append(piece.problem(row, name, verdict[value].value, code, **params))
+    for name in required:
+        if missing[name] and name not in valued:
+            problems.extend(_missing(piece, name))
+    return _replaced(con, piece, changed), problems
+
+
+def _missing(piece: Piece, column: str) -> list[Problem]:
+    empty = piece.rows.filter(duckdb.ColumnExpression(column).isnull()).select("_row").order("_row")
+    return [piece.problem(row, column, None, "required") for (row,) in empty.fetchall()]
+
+
+def orphans(
+    con: duckdb.DuckDBPyConnection, piece: Piece, parents: Callable[[str], duckdb.DuckDBPyRelation]
+) -> list[Problem]:
+    """Values pointing into another table that hold none of its keys; `parents(table)` gives the keys
+    (column `key`) in the upload or the store. Distinct values are compared first: rows only for misses."""
     problems = []
-    for case in cases.itertuples():
-        if case.index is None or pd.isna(case.index):
+    for name, parent in TABLES[piece.table].parents.items():
+        values = duckdb.ColumnExpression(name)
+        keys = parents(parent).select(duckdb.ColumnExpression("key").alias(name)).distinct()
+        absent = [
+            v
+            for (v,) in piece.rows.filter(values.isnotnull())
+            .select(values)
+            .distinct()
+            .join(keys, name, how="anti")
+            .fetchall()
+        ]
+        if not absent:
             continue
-        row, column = int(case.index), case.column
-        value = piece.rows.at[row, column] if column in piece.rows else None
-        if isinstance(value, pd.Series):  # a report's list column: several items share the row number
-            value = case.failure_case
-        code, params = _reason(case.check, rule, column, value, resolvers)
-        problems.append(piece.problem(row, column, value, code, **params))
+        missing = piece.rows.join(
+            lookup(con, absent, absent).select(duckdb.ColumnExpression("written").alias(name)), name, how="semi"
+        )
+        for row, value in missing.select("_row", name).order("_row").fetchall():
+            problems.append(piece.problem(row, name, value, "unknown_parent", table=parent))
     return problems
 
 
-def _reason(check_name: str, rule: TableRule, column: str, value: object, resolvers: Mapping[str, Resolver]):
-    if check_name == "not_nullable":
-        return "required", {}
-    if check_name.startswith("unknown_") and check_name != "unknown_parent":
-        closest = resolvers[rule.resolves[column]].closest(str(value))
-        return check_name, {"closest": ", ".join(closest) or "—"}
-    if check_name == "bad_choice":
-        return check_name, {"allowed": ", ".join(rule.choices[column])}
-    if check_name == "out_of_range":
-        low, high = rule.ranges[column]
-        return check_name, {"low": low, "high": high}
-    if check_name == "unknown_parent":
-        return check_name, {"table": rule.parents[column]}
-    return check_name, {}
+def _replaced(con: duckdb.DuckDBPyConnection, piece: Piece, changed: Mapping[str, duckdb.DuckDBPyRelation]) -> Piece:
+    """The piece with each changed column's values swapped for their normalised ones (stored once)."""
+    if not changed:
+        return piece
+    rows = piece.rows.set_alias("p")
+    columns = {c: duckdb.ColumnExpression("p", c) for c in ["_row", *value_columns(piece.table)]}
+    for i, (name, mapping) in enumerate(changed.items()):
+        alias = f"m{i}"
+        rows = rows.join(
+            mapping.set_alias(alias), columns[name] == duckdb.ColumnExpression(alias, "written"), how="left"
+        )
+        columns[name] = duckdb.CoalesceOperator(duckdb.ColumnExpression(alias, "normalised"), columns[name])
+    table = f"piece_{next(_NAMES)}"
+    rows.select(*[e.alias(c) for c, e in columns.items()]).create(table)
+    return Piece(piece.file, piece.table, con.table(table), piece.headers, piece.from_report)
 
 
 # ----------------------------------------------------------------------------------- rows against rows
 
 
-def value_columns(table: str) -> list[str]:
-    return [c.name for c in TABLES[table].columns()]
+def packed(pieces: list[Piece], table: str) -> duckdb.DuckDBPyRelation:
+    """All pieces of one table in one relation: `_piece`, `_row`, `_is_report`, the row identity `_key` and
+    every value `_vals` as structs (so one query handles any table), then the columns themselves."""
+    rule = TABLES[table]
+    columns = value_columns(table)
+    result = None
+    for i, piece in enumerate(pieces):
+        if piece.table != table:
+            continue
+        values = [duckdb.ColumnExpression(c) for c in columns]
+        relation = piece.rows.select(
+            duckdb.ConstantExpression(i).alias("_piece"),
+            duckdb.ColumnExpression("_row"),
+            duckdb.ConstantExpression(piece.from_report).alias("_is_report"),
+            row([duckdb.ColumnExpression(c) for c in rule.key or columns]).alias("_key"),
+            row(values).alias("_vals"),
+            *values,
+        )
+        result = relation if result is None else result.union(relation)
+    return result
 
 
-def conflicts(pieces: list[Piece]) -> list[Problem]:
+def row(values: list[duckdb.Expression]) -> duckdb.Expression:
+    """The values as one struct: compared and hashed as a whole, missing values equal to each other."""
+    return duckdb.FunctionExpression("row", *values)
+
+
+def first_difference(columns: list[str], these: tuple, those: tuple, skip: tuple[str, ...] = ()) -> int:
+    """The position of the first column (not in `skip`) whose values differ."""
+    return next(i for i, c in enumerate(columns) if c not in skip and these[i] != those[i])
+
+
+def conflicts(con: duckdb.DuckDBPyConnection, pieces: list[Piece]) -> list[Problem]:
     """Rows of one table sharing a key: a repeated key in a table file, or different values for one key
     anywhere in the upload (a report repeats its visit on every row, which is fine when identical)."""
     problems = []
     for table, rule in TABLES.items():
-        mine = [p for p in pieces if p.table == table]
-        if not rule.key or not mine:
+        if not rule.key or not any(p.table == table for p in pieces):
             continue
         columns = value_columns(table)
-        first: dict[tuple, tuple[Piece, int, tuple]] = {}
-        for piece in mine:
-            rows = piece.rows.fillna(MISSING)
-            if piece.from_report:  # the same visit on every delegate's row: compare each version once
-                rows = rows.drop_duplicates(columns)
-            keys = rows[list(rule.key)].fillna(MISSING).itertuples(index=False, name=None)
-            values = rows[columns].itertuples(index=False, name=None)
-            for row, key, row_values in zip(rows.index, keys, values, strict=True):
-                if key not in first:
-                    first[key] = (piece, row, row_values)
-                    continue
-                seen_piece, seen_row, seen_values = first[key]
-                where = f"{seen_piece.file} row {seen_row}"
-                if seen_piece is piece and not piece.from_report:
-                    problems.append(piece.problem(row, rule.key[0], key[0], "duplicate_key", other=where))
-                elif seen_values != row_values:
-                    column = next(c for c, a, b in zip(columns, seen_values, row_values, strict=True) if a != b)
-                    shown = row_values[columns.index(column)]
-                    problems.append(
-                        piece.problem(
-                            row, column, None if shown == MISSING else shown, "differs_in_upload", other=where
-                        )
-                    )
+        packed(pieces, table).create_view("ingest_rows", replace=True)
+        found = con.execute(sql.load("ingest/conflicts")).fetchall()
+        for piece_index, row_number, first_piece, first_row, code, key, vals, first_vals in found:
+            piece = pieces[piece_index]
+            where = f"{pieces[first_piece].file} row {first_row}"
+            if code == "duplicate_key":
+                problems.append(piece.problem(row_number, rule.key[0], key[0], code, other=where))
+            else:
+                at = first_difference(columns, vals, first_vals)
+                problems.append(piece.problem(row_number, columns[at], vals[at], code, other=where))
     return problems

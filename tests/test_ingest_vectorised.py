@@ -1,0 +1,104 @@
+"""The vectorised ingest's own parts, with hand-worked answers: values checked once per distinct value
+(plain ISO dates and whole numbers without pandas, other spellings through it, the same answers either
+way), trimming and row numbers in DuckDB, and rows compared with rows by queries."""
+
+from pathlib import Path
+
+import pytest
+
+from innovisits.ingest import reading
+from innovisits.ingest.plan import Upload, prepare
+from innovisits.ingest.resolve import resolvers
+from innovisits.ingest.rules import FOLLOW_UPS, VISIT_TECHNOLOGIES, VISITS
+from innovisits.ingest.validate import verdicts
+from innovisits.store import Store
+from tests import known_data
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    return known_data.build(tmp_path / "data", "csv")
+
+
+@pytest.fixture(scope="module")
+def names(tmp_path_factory):
+    return resolvers(Store(known_data.build(tmp_path_factory.mktemp("names") / "data", "csv")))
+
+
+DATES = {  # written -> (normalised, failed checks)
+    "2019-03-14": ("2019-03-14", ()),  # plain ISO: no pandas
+    "14/3/2019": ("2019-03-14", ()),
+    "2019年3月14日": ("2019-03-14", ()),
+    "2019-3-4": ("2019-03-04", ()),  # not plain: pandas reads it as ISO
+    "2019-02-30": ("2019-02-30", ("bad_date",)),  # plain in shape, not a date
+    "30/2/2019": ("30/2/2019", ("bad_date",)),
+    "soon": ("soon", ("bad_date",)),
+}
+SCORES = {
+    "4": ("4", ()),
+    "007": ("7", ("out_of_range",)),
+    "-0": ("0", ("out_of_range",)),
+    "4.0": ("4", ()),  # through pandas: a whole number written as a decimal
+    "6": ("6", ("out_of_range",)),
+    "abc": ("abc", ("bad_integer",)),
+    "1e400": ("1e400", ("bad_integer", "out_of_range")),  # infinite: neither whole nor within 1-5
+}
+
+
+@pytest.mark.parametrize(
+    ("rule", "column", "cases"),
+    [(VISITS, "visit_date", DATES), (VISIT_TECHNOLOGIES, "interest_score", SCORES), (FOLLOW_UPS, "date", DATES)],
+)
+def test_each_distinct_value_is_normalised_and_checked_once(names, rule, column, cases):
+    found = verdicts(rule, column, list(cases), names)
+    assert {w: (v.value, tuple(code for code, _ in v.failed)) for w, v in zip(cases, found, strict=True)} == cases
+
+
+def test_plain_values_agree_with_the_pandas_path(names):
+    """The same values alone (all plain) and mixed with values that need pandas give the same answers."""
+    plain = ["2019-03-14", "2019-02-30", "2024-02-29"]
+    alone = verdicts(VISITS, "visit_date", plain, names)
+    mixed = verdicts(VISITS, "visit_date", [*plain, "14/3/2019"], names)[:3]
+    assert alone == mixed
+    assert [v.failed for v in alone] == [(), (("bad_date", {}),), ()]
+
+
+def test_values_are_trimmed_as_python_strips_and_blank_rows_keep_the_numbering():
+    text = 'visit_id,department\n K1 ,\u3000EMSD\u00a0\n,\n \t ,\nK2,""\nK3,FSD\n'
+    table = reading.read(text.encode())
+    assert table.rows.to_dict("index") == {
+        2: {"visit_id": "K1", "department": "EMSD"},
+        5: {"visit_id": "K2", "department": None},
+        6: {"visit_id": "K3", "department": "FSD"},
+    }
+
+
+def test_a_report_giving_one_visit_two_dates_is_refused_at_the_later_row(data):
+    header = "visit_id,visit_date,city,department,categories\n"
+    rows = "K5,2019-03-14,Shenzhen,EMSD,robotics\nK5,2019-03-14,Shenzhen,FSD,\nK5,2019-03-15,Shenzhen,HA,\n"
+    plan = prepare([Upload("r.csv", (header + rows).encode())], data)
+    assert [(p.row, p.column, p.value, p.code, p.params["other"]) for p in plan.problems] == [
+        (4, "visit_date", "2019-03-15", "differs_in_upload", "r.csv row 2")
+    ]
+
+
+def test_the_same_visit_in_two_files_is_one_visit_and_a_changed_one_is_refused(data):
+    visit = "visit_id,visit_date,city\nK5,2019-03-14,Shenzhen\n"
+    same = prepare([Upload("a.csv", visit.encode()), Upload("b.csv", visit.encode())], data)
+    assert same.ok and same.counts() == {"visits": 1}
+    changed = prepare(
+        [Upload("a.csv", visit.encode()), Upload("b.csv", visit.replace("03-14", "03-15").encode())], data
+    )
+    assert [(p.file, p.row, p.column, p.code) for p in changed.problems] == [
+        ("b.csv", 2, "visit_date", "differs_in_upload")
+    ]
+
+
+def test_new_rows_are_typed_in_the_batch_and_text_in_the_preview(data):
+    plan = prepare([Upload("t.csv", b"visit_id,category_id,interest_score\nK2,robotics,04\nK3,smart_pv,4\n")], data)
+    assert plan.ok, [p.line() for p in plan.problems]
+    assert plan.counts() == {"visit_technologies": 1} and plan.duplicates == {"visit_technologies": 1}
+    assert plan.rows("visit_technologies").fetchall() == [("K2", "robotics", 4)]
+    assert plan.new["visit_technologies"].to_dict("records") == [
+        {"visit_id": "K2", "category_id": "robotics", "interest_score": "4"}
+    ]
