@@ -11,7 +11,7 @@ shown as (
 ),
 
 delegates_per_visit as (
-    select * from delegates_per_visit($departments, $kinds)
+    select * from delegates_per_visit($date_from, $date_to, $cities, $departments, $kinds)
     where vk in (select vk from shown)
 ),
 

@@ -11,11 +11,14 @@ create macro chosen_departments(departments, kinds) as table
     where (departments is null or list_contains(departments, department))
         and (kinds is null or list_contains(kinds, department_kind));
 
--- The visits with at least one delegate from the chosen departments / kinds.
-create macro visits_with_departments(departments, kinds) as table
-    select vk
+-- The delegation rows of the chosen departments / kinds on visits in the date range and cities.
+create macro chosen_delegations(date_from, date_to, cities, departments, kinds) as table
+    select *
     from delegation_facts
-    where dk in (select dk from chosen_departments(departments, kinds));
+    where dk in (select dk from chosen_departments(departments, kinds))
+        and (date_from is null or visit_date >= date_from)
+        and (date_to is null or visit_date <= date_to)
+        and ck in (select ck from city_keys where cities is null or list_contains(cities, city));
 
 -- The visits that featured at least one of the chosen categories.
 create macro visits_with_categories(categories) as table
@@ -23,8 +26,9 @@ create macro visits_with_categories(categories) as table
     from category_facts
     where list_contains(categories, category_id);
 
--- Delegates per visit from the chosen departments / kinds (visits without any are absent).
-create macro delegates_per_visit(departments, kinds) as table
+-- Delegates per visit from the chosen departments / kinds (visits without any are absent); with no
+-- department filter, per visit in the date range and cities or not (the caller filters its visits).
+create macro delegates_per_visit(date_from, date_to, cities, departments, kinds) as table
     select
         vk,
         delegates,
@@ -36,9 +40,8 @@ create macro delegates_per_visit(departments, kinds) as table
         vk,
         sum(delegates)::bigint as delegates,
         count(*) as department_count,
-    from delegation_facts
-    where (departments is not null or kinds is not null)
-        and dk in (select dk from chosen_departments(departments, kinds))
+    from chosen_delegations(date_from, date_to, cities, departments, kinds)
+    where departments is not null or kinds is not null
     group by vk;
 
 -- Visits in the date range and cities that featured at least one of the chosen categories.
@@ -59,7 +62,7 @@ create macro filtered_visits(date_from, date_to, cities, departments, kinds, cat
     select *
     from visits_before_departments(date_from, date_to, cities, categories)
     where (departments is not null or kinds is not null)
-        and vk in (select vk from visits_with_departments(departments, kinds));
+        and vk in (select vk from chosen_delegations(date_from, date_to, cities, departments, kinds));
 
 -- Delegates of the filtered visits from the chosen departments / kinds, counted per visit and department
 -- (`delegates`), by key: join `department_keys` / `city_keys` for names after aggregating.
@@ -94,7 +97,7 @@ create macro filtered_visit_technologies(date_from, date_to, cities, departments
     union all
     select c.* replace (d.delegates as delegates)
     from categories_before_departments(date_from, date_to, cities, categories) as c
-    inner join delegates_per_visit(departments, kinds) as d on d.vk = c.vk
+    inner join delegates_per_visit(date_from, date_to, cities, departments, kinds) as d on d.vk = c.vk
     where departments is not null or kinds is not null;
 
 -- Follow-ups dated in the range, from the chosen departments / kinds, for the chosen categories. They have
