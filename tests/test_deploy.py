@@ -21,19 +21,13 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from innovisits.cli import VERBS
 from tests import known_data
+from tests.browser.kit import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("deploy")]
 
 PROJECT = Path(__file__).resolve().parent.parent
 KNOWN = {"Visits": 4, "Delegates": 10, "Departments": 4, "Cities": 3}
 WITH_BATCH = {k.capitalize(): v for k, v in known_data.WITH_BATCH.items()}
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def free_ports(count: int) -> int:
@@ -113,7 +107,7 @@ def layout(tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser():
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 

@@ -17,13 +17,12 @@ from pathlib import Path
 import pytest
 
 from tests import known_data
+from tests.browser.kit import CHROMIUM, CHROMIUM_ARGS
 
 PROJECT = Path(__file__).resolve().parent.parent
 SESSIONS = 20
 SERVER_ARGS = ["--server.address", "127.0.0.1", "--server.headless", "true"]
 TOTAL_CAP = 300  # seconds for the whole run; it stops by itself
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
-CHROMIUM_ARGS.append("--disable-sync")
 ROUNDS = [("", "4"), ("?city=Shenzhen", "2")]  # the known answers: all filters, one city
 
 
@@ -92,7 +91,7 @@ async def load(url: str) -> tuple[list[float], list[str]]:
     latencies: list[float] = []
     errors: list[str] = []
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = await browser.new_context()
         runs = [session(context, url, i, latencies, errors) for i in range(SESSIONS)]
         await asyncio.wait_for(asyncio.gather(*runs), timeout=TOTAL_CAP)
