@@ -30,6 +30,7 @@ from innovisits import config, engine, sql
 from innovisits.filters import Filters
 from innovisits.ingest import locking
 
+FORMATS = ("csv", "parquet")  # a table's files of each format, read in this order
 TABLES = ("cities", "departments", "technologies", "visits", "participants", "visit_technologies", "follow_ups")
 # Run after the tables are loaded: the fact tables the filters read (rebuilt when rows are added), then the
 # filter macros. All of it is SQL, so the benchmark's bare DuckDB runs exactly the same.
@@ -55,25 +56,23 @@ def table_files(data_dir: Path | str, table: str) -> TableFiles:
     if config.is_url(data_dir):
         found = engine.table_files(connect(), str(data_dir), (table,))
         return TableFiles(*(tuple(f.path for f in found if f.file_format == ext) for ext in ("csv", "parquet")))
-    local = Path(data_dir)
-    listed = [tuple(local / name for name, _ in _local_files(local, table, ext)) for ext in ("csv", "parquet")]
-    return TableFiles(*listed)
+    listed = _local_files(Path(data_dir), table)
+    return TableFiles(*(tuple(Path(data_dir) / name for name, _ in listed[ext]) for ext in FORMATS))
 
 
-def _local_files(data_dir: Path, table: str, ext: str) -> list[tuple[str, os.stat_result]]:
-    """`<table>.<ext>` then `<table>/*.<ext>` in name order, relative to the data directory, with their stat
-    (one directory scan and plain strings: a table of thousands of upload files is listed in milliseconds)."""
-    found = []
-    with contextlib.suppress(FileNotFoundError, NotADirectoryError):
-        found.append((f"{table}.{ext}", os.stat(f"{data_dir}/{table}.{ext}")))
+def _local_files(data_dir: Path, table: str) -> dict[str, list[tuple[str, os.stat_result]]]:
+    """Per format, `<table>.<ext>` then `<table>/*.<ext>` in name order, relative to the data directory, with
+    their stat (one directory scan and plain strings: thousands of upload files are listed in milliseconds)."""
+    found: dict[str, list[tuple[str, os.stat_result]]] = {ext: [] for ext in FORMATS}
+    for ext in FORMATS:
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+            found[ext].append((f"{table}.{ext}", os.stat(f"{data_dir}/{table}.{ext}")))
     with contextlib.suppress(FileNotFoundError, NotADirectoryError), os.scandir(data_dir / table) as entries:
-        found.extend((f"{table}/{e.name}", e.stat()) for e in sorted(entries, key=lambda e: e.name) if _is_part(e, ext))
-    return [(name, stat) for name, stat in found if stat_module.S_ISREG(stat.st_mode)]
-
-
-def _is_part(entry: os.DirEntry, ext: str) -> bool:
-    """A data file of a table folder (hidden names, such as an upload being written, are not yet data)."""
-    return entry.name.endswith(f".{ext}") and not entry.name.startswith(".") and entry.is_file()
+        for entry in sorted(entries, key=lambda e: e.name):
+            ext = entry.name.rpartition(".")[2]
+            if ext in found and not entry.name.startswith(".") and entry.is_file():  # hidden: not yet data
+                found[ext].append((f"{table}/{entry.name}", entry.stat()))
+    return {ext: [(n, st) for n, st in files if stat_module.S_ISREG(st.st_mode)] for ext, files in found.items()}
 
 
 def data_version(data_dir: Path | str) -> tuple[tuple[str, int, int], ...]:
@@ -84,9 +83,8 @@ def data_version(data_dir: Path | str) -> tuple[tuple[str, int, int], ...]:
         )
     version = []
     for table in TABLES:
-        for ext in ("csv", "parquet"):
-            for name, stat in _local_files(Path(data_dir), table, ext):
-                version.append((name, stat.st_size, stat.st_mtime_ns))
+        for files in _local_files(Path(data_dir), table).values():
+            version.extend((name, stat.st_size, stat.st_mtime_ns) for name, stat in files)
     return tuple(version)
 
 
