@@ -4,7 +4,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from innovisits import ui, ui_auth, ui_present
+from innovisits import ui
+from innovisits.ui import auth as ui_auth
+from innovisits.ui import presenter as ui_present
 
 HERE = Path(__file__).parent
 PAGES = [
@@ -31,7 +33,7 @@ def section(entries: list[tuple[str, str, str]]) -> list[st.Page]:
 
 
 # A local icon: a Material icon here would be fetched from fonts.gstatic.com (no requests off the machine).
-st.set_page_config(page_title="InnoVisits", page_icon=HERE / "innovisits" / "static" / "icon.png", layout="wide")
+st.set_page_config(page_title="InnoVisits", page_icon=HERE / "innovisits" / "ui" / "static" / "icon.png", layout="wide")
 if ui_present.requested():
     ui_present.run(HERE / "pages" / "presenter.py")
 

@@ -1,5 +1,5 @@
 import sys
 
-from innovisits.cli import main
+from innovisits.cli.main import main
 
 sys.exit(main())

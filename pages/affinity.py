@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from innovisits import charts, insights, ui
+from innovisits import ui
+from innovisits.report import charts, insights
 
 METRICS = {"lift": ".1f", "exposure_share": ".0%", "delegates_exposed": "", "mean_interest_score": ".1f"}
 

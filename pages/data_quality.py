@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from innovisits import quality, ui
+from innovisits import ui
+from innovisits.report import quality
 
 ui.page_header("quality_page")
 st.caption(ui.t("quality_intro"))

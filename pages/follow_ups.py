@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from innovisits import charts, insights, ui
+from innovisits import ui
+from innovisits.report import charts, insights
 
 ui.page_header("followup_page")
 filters = ui.filters()

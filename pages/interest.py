@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from innovisits import charts, ui
+from innovisits import ui
+from innovisits.report import charts
 
 METRICS = ("visits", "delegates_exposed", "mean_interest_score")
 

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from innovisits import charts, ui
+from innovisits import ui
+from innovisits.report import charts
 
 ui.page_header("page_overview")
 filters = ui.filters()

@@ -3,7 +3,9 @@ filters and language of the URL. Without it, a preview among the other pages, si
 
 import streamlit as st
 
-from innovisits import slides, ui, ui_present
+from innovisits import ui
+from innovisits.report import slides
+from innovisits.ui import presenter as ui_present
 
 if ui_present.requested():
     ui_present.style()

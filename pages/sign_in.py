@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from innovisits import ui, ui_auth
+from innovisits import ui
+from innovisits.ui import auth as ui_auth
 
 st.title(ui.t("page_sign_in"))
 ui_auth.sign_in_panel()

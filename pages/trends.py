@@ -3,7 +3,8 @@ cumulative."""
 
 import streamlit as st
 
-from innovisits import charts, ui
+from innovisits import ui
+from innovisits.report import charts
 
 ui.page_header("trend_page")
 filters = ui.filters()

@@ -20,10 +20,10 @@ import sys
 import time
 from pathlib import Path
 
-from innovisits.ingest import audit, batches
-from innovisits.ingest.locking import journal
+from innovisits.data import audit, journal
+from innovisits.data.store import Store
+from innovisits.ingest import batches
 from innovisits.ingest.plan import Upload, prepare
-from innovisits.store import Store
 from tests import ingest_files as f
 
 
@@ -39,8 +39,9 @@ def counts(directory: Path) -> tuple[int, int]:
 
 def check_whole(directory: Path) -> str:
     """'whole' or 'absent' (anything else fails): store, files on disk and audit log agree."""
-    found = counts(directory)  # loading recovers an interrupted commit first
-    assert not journal(directory).exists()
+    found = counts(directory)  # a reader sees an interrupted commit rolled forward, without writing
+    journal.recover(directory)  # what the next writer (or the recover verb) does
+    assert not journal.path(directory).exists()
     active = {p for b in audit.batches(directory) if b.is_active for p in b.paths}
     on_disk = {p.relative_to(directory).as_posix() for p in directory.rglob("batch-*.parquet")}
     assert on_disk == active, (on_disk, active)
@@ -52,7 +53,7 @@ def check_whole(directory: Path) -> str:
 def crash(directory: Path, seed: int, reps: int) -> None:
     plan = prepare([Upload("report.csv", report("K5"))], directory)
     assert plan.ok
-    os.environ[batches.PAUSE_ENV] = "0.01"  # a short pause after each rename: kills land between them too
+    os.environ[journal.PAUSE_ENV] = "0.01"  # a short pause after each rename: kills land between them too
     chance = random.Random(seed)
     outcomes = {"whole": 0, "absent": 0}
     started = time.monotonic()

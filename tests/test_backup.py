@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from innovisits.backup import MANIFEST, BackupError, backup, restore
-from innovisits.cli import VERBS
-from innovisits.locking import LockTimeout, data_lock, lock_path
-from innovisits.store import Store
+from innovisits.cli.main import VERBS
+from innovisits.data.lock import LockTimeout, data_lock, lock_path
+from innovisits.data.store import Store
+from innovisits.export.backup import MANIFEST, BackupError, backup, restore
 from tests import known_data
 
 KNOWN = {"visits": 4, "delegates": 10, "departments": 4, "cities": 3}
@@ -179,7 +179,7 @@ def test_backup_is_never_written_inside_the_data_directory(source):
 WRITER = """
 import sys
 from pathlib import Path
-from innovisits.locking import data_lock
+from innovisits.data.lock import data_lock
 from tests import known_data
 directory = Path(sys.argv[1])
 with data_lock(directory):

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from innovisits import cli
 from innovisits.bench import pandas_baseline, views, worker
 from innovisits.bench.run import slope
-from innovisits.filters import Filters
-from innovisits.generate import generate
-from innovisits.store import Store
+from innovisits.cli import main
+from innovisits.data.filters import Filters
+from innovisits.data.generate import generate
+from innovisits.data.store import Store
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -113,7 +113,7 @@ def test_views_run_every_query_the_pages_run(known_dir):
 def test_bench_end_to_end(tmp_path, capsys):
     out = tmp_path / "bench.json"
     args = ["bench", "--sizes", "1e3,2e3", "--work", str(tmp_path / "work"), "--out", str(out)]
-    cli.main([*args, "--combos", "3", "--batches", "40", "--rounds", "1"])
+    main.main([*args, "--combos", "3", "--batches", "40", "--rounds", "1"])
     report = json.loads(out.read_text(encoding="utf-8"))
     assert [(r["size"], r["format"]) for r in report["runs"]] == [
         (1000, "parquet"),

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from innovisits.filters import Filters
-from innovisits.store import Store
+from innovisits.data.filters import Filters
+from innovisits.data.store import Store
 
 
 def run_cli(env: dict, *args: str) -> subprocess.CompletedProcess:
@@ -66,7 +66,7 @@ def test_bad_date_argument_is_refused(known_csv_dir, cli_env):
 
 
 def test_cli_does_not_import_streamlit(known_csv_dir, cli_env):
-    code = "import sys, innovisits.cli as c; c.main(['summary']); print('streamlit' in sys.modules)"
+    code = "import sys, innovisits.cli.main as c; c.main(['summary']); print('streamlit' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=cli_env(known_csv_dir))
     assert out.stdout.strip().endswith("False")
 

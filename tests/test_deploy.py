@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from innovisits.cli import VERBS
+from innovisits.cli.main import VERBS
 from tests import known_data
 from tests.browser.kit import CHROMIUM, CHROMIUM_ARGS
 

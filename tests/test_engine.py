@@ -12,9 +12,10 @@ import sys
 import duckdb
 import pytest
 
-from innovisits import cli, config, engine
-from innovisits.config import ConfigError
-from innovisits.store import TABLES, Store, connect, data_version, table_files
+from innovisits.cli import main
+from innovisits.data import config, engine
+from innovisits.data.config import ConfigError
+from innovisits.data.store import TABLES, Store, connect, data_version, table_files
 from tests.conftest import PROJECT
 
 EXTENSIONS = {"httpfs", "aws", "motherduck"}
@@ -88,7 +89,7 @@ def test_httpfs_runs_the_httpfs_setup_on_the_stores_connection(known_csv_dir, en
 
 def test_the_cli_says_what_to_fix_without_a_traceback(engine_env, capsys):
     engine_env(INNOVISITS_ENGINE="postgres")
-    assert cli.main(["summary"]) == 2
+    assert main.main(["summary"]) == 2
     error = capsys.readouterr().err
     assert error.startswith("error: INNOVISITS_ENGINE must be one of local, httpfs, motherduck, not 'postgres'")
     assert "Traceback" not in error

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from innovisits import charts, exports
+from innovisits.export import formats
+from innovisits.report import charts
 
 HOSTILE = pd.DataFrame(
     {
@@ -21,13 +22,13 @@ HOSTILE = pd.DataFrame(
 
 
 def test_neutralise_only_text_that_a_spreadsheet_would_run():
-    assert [exports.neutralise(v) for v in ("=1", "+1", "-1", "@a", "\tx", "\rx", "a=1", "", 5, -5)] == [
+    assert [formats.neutralise(v) for v in ("=1", "+1", "-1", "@a", "\tx", "\rx", "a=1", "", 5, -5)] == [
         "'=1", "'+1", "'-1", "'@a", "'\tx", "'\rx", "a=1", "", 5, -5
     ]  # fmt: skip
 
 
 def test_csv_neutralises_and_keeps_chinese():
-    data = exports.csv_bytes(HOSTILE)
+    data = formats.csv_bytes(HOSTILE)
     assert data.startswith(b"\xef\xbb\xbf")  # BOM, so Excel reads UTF-8
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     assert rows[0] == ["host", "delegates"]
@@ -44,7 +45,7 @@ def test_csv_neutralises_and_keeps_chinese():
 
 
 def test_xlsx_has_no_formulas_and_keeps_numbers():
-    sheet = openpyxl.load_workbook(io.BytesIO(exports.xlsx_bytes(HOSTILE, "考察"))).active
+    sheet = openpyxl.load_workbook(io.BytesIO(formats.xlsx_bytes(HOSTILE, "考察"))).active
     assert sheet.title == "考察"
     cells = list(sheet.iter_rows(min_row=2, values_only=False))
     assert all(row[0].data_type == "s" for row in cells)  # text, never "f" (formula)
@@ -64,7 +65,7 @@ def chinese_chart():
 @pytest.mark.slow
 def test_png_and_svg_of_a_chart(chinese_chart):
     started = time.perf_counter()
-    png = exports.image(chinese_chart, "png")
+    png = formats.image(chinese_chart, "png")
     print(f"PNG export: {time.perf_counter() - started:.1f} s (includes starting Chromium)")
     image = Image.open(io.BytesIO(png))
     assert image.format == "PNG"
@@ -72,5 +73,5 @@ def test_png_and_svg_of_a_chart(chinese_chart):
     grey = image.convert("L")
     assert grey.getextrema()[0] < 80  # dark ink (bars, text) on the white page
     assert sum(grey.histogram()[:200]) > 0.01 * image.width * image.height  # not a blank page
-    svg = exports.image(chinese_chart, "svg").decode("utf-8")
+    svg = formats.image(chinese_chart, "svg").decode("utf-8")
     assert svg.startswith("<svg") and "機電工程署" in svg and "各部門團員人次" in svg

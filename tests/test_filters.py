@@ -1,6 +1,6 @@
 from datetime import date
 
-from innovisits.filters import Filters
+from innovisits.data.filters import Filters
 
 
 def test_url_round_trip():

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from innovisits import i18n, sql
+from innovisits import i18n
+from innovisits.data import sql
 
 PROJECT = Path(__file__).resolve().parent.parent
 PYTHON_SOURCES = [*PROJECT.glob("innovisits/**/*.py"), *PROJECT.glob("pages/*.py"), PROJECT / "dashboard.py"]

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from innovisits.config import SAMPLE_DATA_DIR
-from innovisits.ingest import audit, batches, templates
+from innovisits.data import audit
+from innovisits.data.config import SAMPLE_DATA_DIR
+from innovisits.data.store import Store
+from innovisits.ingest import batches, templates
 from innovisits.ingest.plan import Limits, Upload, prepare
 from innovisits.ingest.resolve import resolvers
-from innovisits.store import Store
 from tests import ingest_files as f
 from tests import known_data
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from innovisits.ingest import audit
-from innovisits.store import Store
+from innovisits.data import audit
+from innovisits.data.store import Store
 from tests import ingest_files as f
 from tests import known_data
 from tests.test_cli import run_cli
@@ -83,10 +83,12 @@ def start_ingest(env: dict, report: Path, pause: str) -> subprocess.Popen:
     )
 
 
-def consistent(data: Path) -> dict[str, int]:
-    """The store after recovery: the whole batch or none of it, and the files match the audit log."""
-    found = numbers(data)  # loading the store recovers an interrupted batch
+def consistent(data: Path, env: dict) -> dict[str, int]:
+    """What readers see, then the files after recovery: the whole batch or none of it, and the files match
+    the audit log. Readers never write: recovery is the `recover` verb's (or the next writer's)."""
+    found = numbers(data)
     assert found in (f.BEFORE, f.AFTER)
+    assert run_cli(env, "recover").returncode == 0
     active = {p for b in audit.batches(data) if b.is_active for p in b.paths}
     on_disk = {p.relative_to(data).as_posix() for p in data.rglob("batch-*.parquet")}
     assert on_disk == active
@@ -104,8 +106,9 @@ def test_killed_between_renames_the_batch_is_completed(data, tmp_path, cli_env):
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert len(list(data.rglob("batch-*.parquet"))) == 1  # killed with one of three files in place
-    assert numbers(data) == f.AFTER  # the journal was rolled forward: the whole batch
-    consistent(data)
+    assert numbers(data) == f.AFTER  # readers see the journal rolled forward: the whole batch
+    assert (data / ".innovisits" / "journal.json").exists()  # and reading wrote nothing
+    consistent(data, cli_env(data))
     assert len(audit.batches(data)) == 1
 
 
@@ -118,7 +121,7 @@ def test_killed_at_random_moments_the_store_is_whole(data, tmp_path, cli_env):
         time.sleep(chance.uniform(0.5, 4.0))
         process.send_signal(signal.SIGKILL)
         process.wait()
-        consistent(data)
+        consistent(data, cli_env(data))
         for batch in audit.batches(data):
             if batch.is_active:
                 assert run_cli(cli_env(data), "undo", batch.batch_id).returncode == 0
@@ -145,6 +148,6 @@ def test_hash_password_prints_a_verifiable_line(cli_env, tmp_path):
     )
     line = result.stdout.splitlines()[-1]
     assert line.startswith('bob = "$argon2id$')
-    from innovisits.passwords import verify
+    from innovisits.data.passwords import verify
 
     assert verify({"bob": line.split('"')[1]}, "bob", "a long enough secret")

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from innovisits.data.store import Store
 from innovisits.ingest import reading
 from innovisits.ingest.plan import Upload, prepare
 from innovisits.ingest.resolve import resolvers
 from innovisits.ingest.rules import FOLLOW_UPS, VISIT_TECHNOLOGIES, VISITS
 from innovisits.ingest.validate import verdicts
-from innovisits.store import Store
 from tests import known_data
 
 

@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from innovisits import charts, insights, quality
-from innovisits.filters import Filters
-from innovisits.store import Store
+from innovisits.data.filters import Filters
+from innovisits.data.store import Store
+from innovisits.report import charts, insights, quality
 from tests import insights_data, known_data
 
 

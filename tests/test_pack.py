@@ -14,9 +14,10 @@ from pptx import Presentation
 from pptx.oxml.ns import qn
 from pypdf import PdfReader
 
-from innovisits import pack, slides
-from innovisits.filters import Filters
-from innovisits.store import Store
+from innovisits.data.filters import Filters
+from innovisits.data.store import Store
+from innovisits.export import pack
+from innovisits.report import slides
 from tests import known_data
 
 pytestmark = pytest.mark.slow

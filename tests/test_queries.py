@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from innovisits.filters import Filters
-from innovisits.store import DataError, Store
+from innovisits.data.filters import Filters
+from innovisits.data.store import DataError, Store
 
 SUMMARY_KEYS = ("visits", "delegates", "departments", "cities", "categories")
 
@@ -150,7 +150,7 @@ def test_corrupt_parquet_names_the_file(tmp_path):
 
 def test_sample_data_covers_the_seed():
     """The bundled sample: the seed's three cities, nine categories, its departments, and seminars."""
-    from innovisits.config import SAMPLE_DATA_DIR
+    from innovisits.data.config import SAMPLE_DATA_DIR
 
     store = Store(SAMPLE_DATA_DIR)
     counts = store.row_counts()

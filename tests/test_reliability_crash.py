@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from innovisits.ingest import audit
+from innovisits.data import audit
 from tests import ingest_files as f
 from tests import known_data
 from tests.reliability_workers import check_whole, counts, report

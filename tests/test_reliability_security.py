@@ -15,12 +15,13 @@ from pathlib import Path
 import pytest
 from argon2 import Type
 
-from innovisits import exports, passwords, sql
-from innovisits.config import MAX_UPLOAD_ROWS, STREAMLIT_CONFIG, max_upload_bytes
-from innovisits.filters import QUERY_KEYS, Filters
-from innovisits.ingest import audit, batches
+from innovisits.data import audit, passwords, sql
+from innovisits.data.config import MAX_UPLOAD_ROWS, STREAMLIT_CONFIG, max_upload_bytes
+from innovisits.data.filters import QUERY_KEYS, Filters
+from innovisits.data.store import Store
+from innovisits.export import formats
+from innovisits.ingest import batches
 from innovisits.ingest.plan import Limits, Upload, prepare
-from innovisits.store import Store
 from tests import ingest_files as f
 from tests import known_data
 from tests.test_pages import app, metrics
@@ -131,8 +132,8 @@ def test_exports_neutralise_uploaded_formulas(data):
     batches.commit(plan, "test")
     visit = Store(data).execute("visit", visit_id="K5").df()
     assert visit["host"][0] == payload  # stored as written
-    assert f"'{payload}".encode() in exports.csv_bytes(visit)
-    assert payload.encode() not in exports.csv_bytes(visit).replace(f"'{payload}".encode(), b"")
+    assert f"'{payload}".encode() in formats.csv_bytes(visit)
+    assert payload.encode() not in formats.csv_bytes(visit).replace(f"'{payload}".encode(), b"")
 
 
 # ---------------------------------------------------------------------------------- path traversal

@@ -3,9 +3,9 @@
 
 import pytest
 
-from innovisits import charts, slides
-from innovisits.filters import Filters
-from innovisits.store import Store
+from innovisits.data.filters import Filters
+from innovisits.data.store import Store
+from innovisits.report import charts, slides
 
 ORDER = ["title", "key_numbers", "participation", "interest", "latest_visit", "sources"]
 
@@ -76,7 +76,7 @@ def test_title_slide_names_the_filters_and_data_date(query):
 
 def test_sample_data_is_labelled(monkeypatch):
     monkeypatch.delenv("INNOVISITS_DATA_DIR", raising=False)
-    from innovisits.config import SAMPLE_DATA_DIR
+    from innovisits.data.config import SAMPLE_DATA_DIR
 
     shown = {s.name: s for s in slides.build(slides.store_query(Store(SAMPLE_DATA_DIR)), Filters(), "en").slides}
     assert "not official figures" in shown["sources"].lines[0]

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from innovisits import store as store_module
-from innovisits.filters import Filters
-from innovisits.store import Store
+from innovisits.data import store as store_module
+from innovisits.data.filters import Filters
+from innovisits.data.store import Store
 from tests import known_data
 
 QUERIES = ("summary", "delegates_by_department", "visits_by_category", "visits_by_month", "interest_by_city_category")

@@ -5,7 +5,7 @@ confirmed and seen on every page; a malformed file refused with nothing stored; 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from innovisits import passwords
+from innovisits.data import passwords
 from tests import ingest_files as f
 from tests.test_pages import ENTRY, metrics
 

@@ -8,7 +8,7 @@ import time
 
 from streamlit.testing.v1 import AppTest
 
-from innovisits.config import PROJECT_DIR
+from innovisits.data.config import PROJECT_DIR
 
 
 def main() -> None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import sys
 
-from innovisits import sql
-from innovisits.store import connect
+from innovisits.data import sql
+from innovisits.data.store import connect
 
 
 def main() -> None:

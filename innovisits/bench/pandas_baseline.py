@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from innovisits.store import table_files
+from innovisits.data.store import table_files
 
 # Each answer this baseline computes, and the columns compared with the query layer's answer of the same key.
 COMPARED = {

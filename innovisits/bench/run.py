@@ -17,11 +17,11 @@ from typing import Any
 
 import duckdb
 
-from innovisits import config, sql
 from innovisits.bench import pandas_baseline, worker
-from innovisits.config import MAX_UPLOAD_ROWS, PROJECT_DIR, SAMPLE_DATA_DIR
-from innovisits.generate import generate
-from innovisits.store import Store, connect
+from innovisits.data import config, sql
+from innovisits.data.config import MAX_UPLOAD_ROWS, PROJECT_DIR, SAMPLE_DATA_DIR
+from innovisits.data.generate import generate
+from innovisits.data.store import Store, connect
 
 FORMATS = ("parquet", "csv")
 BATCHES = 5000  # upload files the many-small-files case deals the participants into

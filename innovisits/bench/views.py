@@ -8,8 +8,8 @@ from typing import Any
 
 import pandas as pd
 
-from innovisits import insights
-from innovisits.filters import Filters
+from innovisits.data.filters import Filters
+from innovisits.report import insights
 
 # A runner answers one named query: (name, filters, values) -> DataFrame.
 Runner = Callable[[str, Filters, dict[str, Any]], pd.DataFrame]

@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from innovisits import sql
-from innovisits.config import MAX_UPLOAD_ROWS, max_upload_bytes
-from innovisits.ingest import audit, headers, locking, reading
+from innovisits.data import audit, lock, sql
+from innovisits.data.config import MAX_UPLOAD_ROWS, max_upload_bytes
+from innovisits.data.store import schema
+from innovisits.ingest import headers, reading
 from innovisits.ingest.resolve import resolvers as make_resolvers
 from innovisits.ingest.rules import REPORT, TABLES
 from innovisits.ingest.snapshot import Snapshot
@@ -31,7 +32,6 @@ from innovisits.ingest.validate import (
     row,
     value_columns,
 )
-from innovisits.store import schema
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -130,7 +130,7 @@ def prepare(
     progress: Callable[[int], None] | None = None,
 ) -> Plan:
     """Validate the upload against the store; the plan holds the problems or the rows to add."""
-    with locking.reading(Path(data_dir)):  # no ingest moves files while the views read them
+    with lock.reading(Path(data_dir)):  # no ingest moves files while the views read them
         return _prepare(uploads, Path(data_dir), limits or Limits(), progress)
 
 

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from innovisits import sql
-from innovisits.store import connect
+from innovisits.data import sql
+from innovisits.data.store import connect
 
 if TYPE_CHECKING:
     import pandas as pd

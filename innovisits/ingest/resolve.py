@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from innovisits.config import ALIASES_FILE
+from innovisits.data.config import ALIASES_FILE
+from innovisits.data.store import Store
 from innovisits.ingest.rules import CATEGORY, CITY, DEPARTMENT
-from innovisits.store import Store
 
 if TYPE_CHECKING:
     from innovisits.ingest.snapshot import Snapshot

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from innovisits.store import Column, schema
+from innovisits.data.store import Column, schema
 
 CITY, DEPARTMENT, CATEGORY = "city", "department", "category"
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import duckdb
 
-from innovisits import sql
-from innovisits.filters import Filters
-from innovisits.store import TABLES, Column, DataError, connect, data_version, schema, table_files
+from innovisits.data import sql
+from innovisits.data.filters import Filters
+from innovisits.data.store import TABLES, Column, DataError, connect, data_version, schema, table_files
 
 
 def _typed(column: Column, present: list[str]) -> duckdb.Expression:

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from innovisits import i18n, sql
+from innovisits import i18n
+from innovisits.data import sql
 from innovisits.ingest.resolve import Resolver
 from innovisits.ingest.rules import TABLES, TableRule
 

@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from innovisits import ui, ui_auth, ui_upload
+from innovisits import ui
+from innovisits.ui import auth as ui_auth
+from innovisits.ui import upload as ui_upload
 
 user = ui_auth.require_staff()
 st.title(ui.t("page_history"))

@@ -1,0 +1,46 @@
+"""`python -m innovisits VERB ...`: the command line. Each verb lives in its own module of `innovisits.cli`;
+every verb's module is imported to build the help, and each imports its heavy dependencies (pandas,
+plotly) inside `run`, so the CLI starts fast and never imports Streamlit."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from innovisits.data.config import ConfigError
+
+# verb -> module in innovisits.cli with `add_arguments(parser)` and `run(args) -> int`
+VERBS = {
+    "summary": ("summary", "Print the overview numbers for the data directory."),
+    "generate": ("generate", "Write a deterministic synthetic data set of any size."),
+    "pack": ("pack", "Write the briefing pack (the presenter slides) as PPTX or PDF."),
+    "ingest": ("ingest", "Validate CSV files and store them as one batch (--dry-run: check only)."),
+    "undo": ("undo", "Withdraw an uploaded batch."),
+    "history": ("history", "List uploaded batches."),
+    "hash-password": ("hash_password", "Print an argon2 hash for a staff account in secrets.toml."),
+    "backup": ("backup", "Write a consistent snapshot of the data directory to a .tar.gz archive."),
+    "recover": ("recover", "Finish a commit or undo that was interrupted (the next ingest or undo does it too)."),
+    "restore": ("restore", "Restore a backup archive, verified against its manifest before anything changes."),
+    "bench": ("bench", "Measure the query layer against raw DuckDB and pandas at growing sizes."),
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m innovisits", description=__doc__)
+    verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
+    modules = {}
+    for verb, (module_name, help_text) in VERBS.items():
+        module = importlib.import_module(f"innovisits.cli.{module_name}")
+        modules[verb] = module
+        module.add_arguments(verbs.add_parser(verb, help=help_text, description=help_text))
+    args = parser.parse_args(argv)
+    try:
+        return modules[args.verb].run(args)
+    except ConfigError as error:  # a wrong setting: say which, without a traceback
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,81 @@
+"""The audit log, `<data dir>/.innovisits/audit.jsonl`: one JSON line per event (a batch added or
+withdrawn), appended and fsynced. The log is the record of which batches exist; history reads it."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from innovisits.data.lock import meta_dir
+
+
+def log_path(data_dir: Path) -> Path:
+    return meta_dir(data_dir) / "audit.jsonl"
+
+
+def events(data_dir: Path) -> list[dict[str, Any]]:
+    """Every complete event, oldest first (a line torn by a crash is skipped; recovery rewrites it)."""
+    path = log_path(data_dir)
+    if not path.is_file():
+        return []
+    found = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            found.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue
+    return found
+
+
+def append(data_dir: Path, event: dict[str, Any]) -> None:
+    """Add one event durably; a torn last line (crash mid-write) is ended first so it cannot swallow this one."""
+    path = log_path(data_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("ab") as f:
+        if f.tell() and path.read_bytes()[-1:] != b"\n":
+            f.write(b"\n")
+        f.write((json.dumps(event, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8"))
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def has(data_dir: Path, event: str, batch_id: str) -> bool:
+    return any(e.get("event") == event and e.get("batch_id") == batch_id for e in events(data_dir))
+
+
+@dataclass(frozen=True)
+class Batch:
+    batch_id: str
+    at: str
+    by: str
+    files: list[dict[str, Any]]  # name, sha256, bytes, kind, rows
+    rows: dict[str, int]  # table -> rows added
+    paths: list[str]  # data files, relative to the data directory
+    created_dirs: list[str]
+    withdrawn_at: str | None = None
+    withdrawn_by: str | None = None
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None
+
+
+def batches(data_dir: Path) -> list[Batch]:
+    """Every batch ever stored, newest first, with its withdrawal if any."""
+    added: dict[str, Batch] = {}
+    for event in events(data_dir):
+        if event.get("event") == "add":
+            fields = {k: event[k] for k in ("batch_id", "at", "by", "files", "rows", "paths", "created_dirs")}
+            added[event["batch_id"]] = Batch(**fields)
+        elif event.get("event") == "undo" and event.get("batch_id") in added:
+            old = added[event["batch_id"]]
+            added[old.batch_id] = Batch(**{**old.__dict__, "withdrawn_at": event["at"], "withdrawn_by": event["by"]})
+    return sorted(added.values(), key=lambda b: b.batch_id, reverse=True)
+
+
+def active_checksums(data_dir: Path) -> dict[str, str]:
+    """sha256 of every file in an active batch -> that batch's id (an identical re-upload is pointed out)."""
+    return {f["sha256"]: b.batch_id for b in batches(data_dir) if b.is_active for f in b.files}

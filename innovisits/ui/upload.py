@@ -1,0 +1,180 @@
+"""The upload and history pages' widgets (a UI module: it imports Streamlit); the work is done by
+`innovisits.ingest`, the same code the command line runs."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from innovisits import ui
+from innovisits.data import audit
+from innovisits.data.config import MAX_UPLOAD_ROWS, data_dir, max_upload_bytes
+from innovisits.ingest import templates
+from innovisits.ingest.batches import StaleError, UndoError, commit, undo
+from innovisits.ingest.plan import SUMMARY_KEYS, Plan, Upload, prepare
+
+ROUND_KEY = "upload_round"  # a new uploader (empty) after each stored upload
+SHOWN_KEY = "upload_shown"  # fingerprint of the preview the person saw
+DONE_KEY = "upload_done"
+
+
+def template_downloads() -> None:
+    with st.expander(ui.t("upload_templates"), icon=":material/download:"):
+        st.caption(ui.t("upload_formats"))
+        for kind in templates.KINDS:
+            name = ui.t(f"upload_kind_{kind}")
+            left, right = st.columns(2)
+            left.download_button(
+                ui.t("upload_template", kind=name),
+                templates.template(kind),
+                f"{kind}_template.csv",
+                "text/csv",
+                key=f"template_{kind}",
+            )
+            right.download_button(
+                ui.t("upload_example", kind=name),
+                templates.example(kind),
+                f"{kind}_example.csv",
+                "text/csv",
+                key=f"example_{kind}",
+            )
+
+
+def uploaded_files() -> list[Upload]:
+    st.caption(ui.t("upload_limit", mb=max_upload_bytes() >> 20, rows=f"{MAX_UPLOAD_ROWS:,}"))
+    round_ = st.session_state.get(ROUND_KEY, 0)
+    files = st.file_uploader(
+        ui.t("upload_files"), type=["csv", "txt"], accept_multiple_files=True, key=f"upload_files_{round_}"
+    )
+    return [Upload(f.name, f.getvalue()) for f in files or []]
+
+
+def check(uploads: list[Upload]) -> Plan:
+    with st.spinner(ui.t("upload_checking")):
+        return prepare(uploads, data_dir())
+
+
+def _files_table(plan: Plan) -> None:
+    rows = [
+        {
+            ui.t("upload_col_file"): f.name,
+            ui.t("upload_col_kind"): ui.t(f"upload_kind_{f.kind}") if f.kind else "—",
+            ui.t("upload_col_rows"): f.rows,
+            ui.t("upload_col_encoding"): f.encoding or "—",
+            ui.t("upload_col_already"): f.stored_in or "",
+        }
+        for f in plan.files
+    ]
+    st.dataframe(pd.DataFrame(rows), hide_index=True)
+
+
+def problems(plan: Plan) -> None:
+    st.error(ui.t("upload_rejected", count=plan.problem_count), icon=":material/block:")
+    if plan.problem_count > len(plan.problems):
+        st.caption(ui.t("upload_more_problems", shown=len(plan.problems), count=plan.problem_count))
+    rows = [
+        {
+            ui.t("upload_col_file"): p.file,
+            ui.t("upload_col_row"): p.row,
+            ui.t("upload_col_column"): p.column or "",
+            ui.t("upload_col_value"): p.value or "",
+            ui.t("upload_col_reason"): p.reason(ui.lang()),
+        }
+        for p in plan.problems
+    ]
+    st.dataframe(pd.DataFrame(rows), hide_index=True)
+    _files_table(plan)
+
+
+def preview(plan: Plan) -> None:
+    """What the upload adds, what is already stored, and the Overview numbers before and after."""
+    st.subheader(ui.t("upload_preview"))
+    _files_table(plan)
+    tables = [*plan.duplicates]
+    st.dataframe(
+        pd.DataFrame(
+            {
+                ui.t("upload_col_table"): [ui.t(f"upload_kind_{t}") for t in tables],
+                ui.t("upload_col_new"): [plan.counts().get(t, 0) for t in tables],
+                ui.t("upload_col_duplicates"): [plan.duplicates[t] for t in tables],
+            }
+        ),
+        hide_index=True,
+    )
+    if plan.adds_nothing:
+        st.info(ui.t("upload_nothing_new"), icon=":material/check_circle:")
+        return
+    st.dataframe(
+        pd.DataFrame(
+            {
+                ui.t("upload_col_metric"): [ui.t(f"metric_{k}") for k in SUMMARY_KEYS],
+                ui.t("upload_col_now"): [plan.before[k] for k in SUMMARY_KEYS],
+                ui.t("upload_col_after"): [plan.after[k] for k in SUMMARY_KEYS],
+            }
+        ),
+        hide_index=True,
+    )
+    if "visits" in plan.new:
+        st.markdown(f"**{ui.t('upload_new_visits')}**")
+        st.dataframe(ui.localised_table(plan.new["visits"]), hide_index=True)
+
+
+def confirm(plan: Plan, user: str) -> None:
+    """Store on confirmation, only if the plan is the one the person saw previewed."""
+    shown = st.session_state.get(SHOWN_KEY)
+    st.session_state[SHOWN_KEY] = plan.fingerprint()
+    if not st.button(ui.t("upload_confirm"), type="primary", key="upload_confirm", icon=":material/save:"):
+        return
+    try:
+        if shown != plan.fingerprint():
+            raise StaleError("the preview changed")
+        batch = commit(plan, user)
+    except StaleError:
+        st.warning(ui.t("upload_stale"), icon=":material/refresh:")
+        return
+    added = ", ".join(f"{ui.t(f'upload_kind_{t}')} +{n:,}" for t, n in plan.counts().items())
+    st.session_state[DONE_KEY] = ui.t("upload_stored", batch=batch, summary=added)
+    st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1
+    st.rerun()
+
+
+def done_message() -> None:
+    message = st.session_state.pop(DONE_KEY, None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
+
+
+def history(user: str) -> None:
+    """Every batch with its status, and withdrawing one."""
+    found = audit.batches(data_dir())
+    if not found:
+        st.info(ui.t("history_empty"), icon=":material/info:")
+        return
+    rows = [
+        {
+            ui.t("history_col_batch"): b.batch_id,
+            ui.t("history_col_at"): b.at,
+            ui.t("history_col_by"): b.by,
+            ui.t("history_col_files"): ", ".join(f["name"] for f in b.files),
+            ui.t("history_col_rows"): ", ".join(f"{ui.t(f'upload_kind_{t}')} {n:,}" for t, n in b.rows.items()),
+            ui.t("history_col_status"): ui.t("history_active")
+            if b.is_active
+            else ui.t("history_withdrawn", at=b.withdrawn_at, by=b.withdrawn_by),
+        }
+        for b in found
+    ]
+    st.dataframe(pd.DataFrame(rows), hide_index=True)
+    active = [b.batch_id for b in found if b.is_active]
+    if not active:
+        return
+    batch = st.selectbox(ui.t("history_choose"), active, key="history_batch")
+    sure = st.checkbox(ui.t("history_sure"), key="history_sure")
+    if st.button(ui.t("history_withdraw"), disabled=not sure, key="history_withdraw", icon=":material/undo:"):
+        try:
+            undo(data_dir(), batch, user)
+        except UndoError as error:
+            st.error(str(error))
+            return
+        st.session_state[DONE_KEY] = ui.t("history_withdrawn_done", batch=batch)
+        st.session_state.pop("history_sure", None)
+        st.rerun()
