@@ -3,7 +3,7 @@
 import streamlit as st
 
 from innovisits import ui
-from innovisits.report import charts, insights
+from innovisits.report import charts, insights, views
 
 METRICS = {"lift": ".1f", "exposure_share": ".0%", "delegates_exposed": "", "mean_interest_score": ".1f"}
 
@@ -11,10 +11,10 @@ ui.page_header("insight_page_affinity")
 filters = ui.filters()
 lang = ui.lang()
 
-if not ui.empty_state(ui.query("summary", filters).iloc[0]):
+if not ui.empty_state(views.summary(ui.query, filters)):
     st.caption(ui.t("insight_intro"))
     support = st.slider(ui.t("insight_min_support"), 1, 20, insights.MIN_SUPPORT, key="insight_min_support")
-    affinity = ui.query("affinity", filters, min_support=support, min_lift=insights.MIN_LIFT)
+    affinity = views.affinity(ui.query, filters, support)["affinity"]
     st.subheader(ui.t("insight_highlights"))
     sentences = insights.affinity_highlights(affinity, lang)
     if sentences:

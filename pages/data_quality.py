@@ -1,17 +1,18 @@
 """Data quality: freshness, where each row came from, and the rows that break the data model's rules."""
 
+import pandas as pd
 import streamlit as st
 
 from innovisits import ui
-from innovisits.report import quality
+from innovisits.report import quality, views
 
 ui.page_header("quality_page")
 st.caption(ui.t("quality_intro"))
 store = ui.load_or_stop()
 
-newest_visit = store.records("date_span")[0]["last_visit_date"]
+newest_visit = views.date_span(ui.query)["last_visit_date"]
 newest, changed = st.columns(2)
-newest.metric(ui.t("quality_newest_visit"), str(newest_visit or "—"), border=True)
+newest.metric(ui.t("quality_newest_visit"), f"{newest_visit:%Y-%m-%d}" if pd.notna(newest_visit) else "—", border=True)
 last_upload = quality.last_upload(store)
 changed.metric(ui.t("quality_last_upload"), f"{last_upload:%Y-%m-%d %H:%M}" if last_upload else "—", border=True)
 

@@ -3,18 +3,18 @@
 import streamlit as st
 
 from innovisits import ui
-from innovisits.report import charts
+from innovisits.report import charts, views
 
 ui.page_header("page_explorer")
 filters = ui.filters()
 lang = ui.lang()
 
 search = st.text_input(ui.t("explorer_search"), key="explorer_search", placeholder=ui.t("explorer_search_hint"))
-visits = ui.query("visit_list", filters, search=search.strip() or None, limit=ui.EXPLORER_LIMIT)
+visits = views.explorer(ui.query, filters, search.strip())["visit_list"]
 if visits.empty:
     st.info(ui.t("explorer_none"), icon=":material/search_off:")
 else:
-    st.caption(ui.t("explorer_count", shown=f"{len(visits):,}", limit=f"{ui.EXPLORER_LIMIT:,}"))
+    st.caption(ui.t("explorer_count", shown=f"{len(visits):,}", limit=f"{views.EXPLORER_LIMIT:,}"))
     ui.table(visits, key="explorer_visits")
     visit_id = st.selectbox(
         ui.t("explorer_open"),
@@ -22,12 +22,13 @@ else:
         format_func=lambda v: ui.visit_caption(visits.set_index("visit_id").loc[v]),
         key="explorer_visit",
     )
-    record = ui.query("visit", visit_id=visit_id).iloc[0]
+    visit = views.visit(ui.query, visit_id)
+    record = visit["visit"].iloc[0]
     st.subheader(ui.plain(record["title"] or record["visit_id"]))
     st.dataframe(ui.record_table(record), hide_index=True)
     left, right = st.columns(2)
     with left:
-        delegation = ui.query("visit_delegation", visit_id=visit_id)
+        delegation = visit["visit_delegation"]
         ui.chart(
             charts.ranked_bars(
                 delegation,
@@ -42,4 +43,4 @@ else:
         )
     with right:
         st.markdown(f"**{ui.t('explorer_categories')}**")
-        ui.table(ui.query("visit_categories", visit_id=visit_id), key="explorer_categories")
+        ui.table(visit["visit_categories"], key="explorer_categories")

@@ -3,19 +3,19 @@
 import streamlit as st
 
 from innovisits import ui
-from innovisits.report import charts, insights
+from innovisits.report import charts, insights, views
 
 ui.page_header("followup_page")
 filters = ui.filters()
 lang = ui.lang()
 st.caption(ui.t("followup_intro"))
 
-funnel = ui.query("follow_up_funnel", filters)
-follow_ups = ui.query("follow_up_list", filters)
+view = views.follow_ups(ui.query, filters)
+funnel, follow_ups = view["follow_up_funnel"], view["follow_up_list"]
 if follow_ups.empty:
     st.info(ui.t("followup_none", template=insights.FOLLOW_UPS_TEMPLATE.name), icon=":material/info:")
 if funnel.empty:
-    ui.empty_state(ui.query("summary", filters).iloc[0])
+    ui.empty_state(views.summary(ui.query, filters))
 else:
     names = dict(zip(funnel["category_id"], funnel[ui.name("category")], strict=True))
     category = st.selectbox(ui.t("followup_category"), list(names), format_func=names.get, key="followup_category")

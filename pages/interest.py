@@ -3,7 +3,7 @@
 import streamlit as st
 
 from innovisits import ui
-from innovisits.report import charts
+from innovisits.report import charts, views
 
 METRICS = ("visits", "delegates_exposed", "mean_interest_score")
 
@@ -11,7 +11,7 @@ ui.page_header("page_interest")
 filters = ui.filters()
 lang = ui.lang()
 
-if not ui.empty_state(ui.query("summary", filters).iloc[0]):
+if not ui.empty_state(views.summary(ui.query, filters)):
     metric = st.segmented_control(
         ui.t("interest_metric"),
         METRICS,
@@ -21,7 +21,7 @@ if not ui.empty_state(ui.query("summary", filters).iloc[0]):
         required=True,
     )
     st.caption(ui.t("cross_filter_hint"))
-    matrix = ui.query("interest_by_city_category", filters)
+    matrix = views.interest(ui.query, filters)["interest_by_city_category"]
     ui.chart(
         charts.heatmap(
             matrix, rows="category", columns="city", metric=metric, title=ui.t("chart_interest_heatmap"), lang=lang
@@ -30,9 +30,9 @@ if not ui.empty_state(ui.query("summary", filters).iloc[0]):
         key="interest_heatmap",
         filter_names=("categories", "cities"),
     )
-    city_names = ui.city_names(visited_only=True)
+    city_names = ui.city_names(views.visited_cities(ui.query))
     city = st.selectbox(ui.t("interest_city"), list(city_names), format_func=city_names.get, key="interest_city")
-    ranked = ui.query("visits_by_category", filters.with_values(cities=[city]))
+    ranked = views.interest_city(ui.query, filters, city)["visits_by_category_city"]
     ui.chart(
         charts.ranked_bars(
             ranked,

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from innovisits import ui
-from innovisits.report import charts, insights
+from innovisits.report import charts, views
 
 METRICS = ("delegates", "visits")
 
@@ -11,7 +11,7 @@ ui.page_header("map_page")
 filters = ui.filters()
 lang = ui.lang()
 
-if not ui.empty_state(ui.query("summary", filters).iloc[0]):
+if not ui.empty_state(views.summary(ui.query, filters)):
     metric = st.segmented_control(
         ui.t("map_metric"),
         METRICS,
@@ -20,8 +20,8 @@ if not ui.empty_state(ui.query("summary", filters).iloc[0]):
         default="delegates",
         required=True,
     )
-    cities = ui.query("visits_by_city", filters)
-    outline = ui.query("map_outline", path=str(insights.OUTLINE_FILE))
+    view = views.city_map(ui.query, filters)
+    cities, outline = view["visits_by_city"], view["map_outline"]
     st.caption(ui.t("cross_filter_hint"))
     ui.chart(
         charts.city_map(cities, outline, value=metric, title=ui.t("map_chart"), lang=lang),

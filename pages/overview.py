@@ -3,11 +3,11 @@
 import streamlit as st
 
 from innovisits import ui
-from innovisits.report import charts
+from innovisits.report import charts, views
 
 ui.page_header("page_overview")
 filters = ui.filters()
-summary = ui.query("summary", filters).iloc[0]
+summary = views.summary(ui.query, filters)
 
 columns = st.columns(4)
 for column, key in zip(columns, ("visits", "delegates", "departments", "cities"), strict=True):
@@ -15,7 +15,8 @@ for column, key in zip(columns, ("visits", "delegates", "departments", "cities")
 
 if not ui.empty_state(summary):
     lang = ui.lang()
-    by_month = ui.query("visits_by_month", filters)
+    view = views.overview(ui.query, filters)
+    by_month = view["visits_by_month"]
     ui.chart(
         charts.over_time(
             by_month, x="month", values=["visits", "delegates"], title=ui.t("chart_visits_over_time"), lang=lang
@@ -25,7 +26,7 @@ if not ui.empty_state(summary):
     )
     left, right = st.columns(2)
     with left:
-        departments = ui.query("delegates_by_department", filters)
+        departments = view["delegates_by_department"]
         ui.chart(
             charts.ranked_bars(
                 departments,
@@ -41,7 +42,7 @@ if not ui.empty_state(summary):
             filter_names=("departments",),
         )
     with right:
-        categories = ui.query("visits_by_category", filters)
+        categories = view["visits_by_category"]
         ui.chart(
             charts.ranked_bars(
                 categories,
@@ -56,4 +57,4 @@ if not ui.empty_state(summary):
             filter_names=("categories",),
         )
     st.subheader(ui.t("newest_visits"))
-    ui.table(ui.query("visit_list", filters, search=None, limit=5), key="overview_newest")
+    ui.table(view["visit_list"], key="overview_newest")

@@ -3,17 +3,18 @@
 import streamlit as st
 
 from innovisits import ui
-from innovisits.report import charts
+from innovisits.report import charts, views
 
 ui.page_header("page_participation")
 filters = ui.filters()
 lang = ui.lang()
 
-if not ui.empty_state(ui.query("summary", filters).iloc[0]):
+if not ui.empty_state(views.summary(ui.query, filters)):
+    view = views.participation(ui.query, filters)
     st.caption(ui.t("cross_filter_hint"))
     left, right = st.columns([3, 2])
     with left:
-        departments = ui.query("delegates_by_department", filters)
+        departments = view["delegates_by_department"]
         ui.chart(
             charts.ranked_bars(
                 departments,
@@ -28,7 +29,7 @@ if not ui.empty_state(ui.query("summary", filters).iloc[0]):
             filter_names=("departments",),
         )
     with right:
-        kinds = ui.query("delegates_by_kind", filters)
+        kinds = view["delegates_by_kind"]
         ui.chart(
             charts.ranked_bars(
                 kinds.assign(kind_name=kinds["kind"].map(lambda k: ui.t(f"kind_{k}"))),
@@ -42,7 +43,7 @@ if not ui.empty_state(ui.query("summary", filters).iloc[0]):
             key="participation_kinds",
             filter_names=("kinds",),
         )
-    by_city = ui.query("delegates_by_department_city", filters)
+    by_city = view["delegates_by_department_city"]
     ui.chart(
         charts.heatmap(
             by_city,
@@ -56,7 +57,7 @@ if not ui.empty_state(ui.query("summary", filters).iloc[0]):
         key="participation_city",
         filter_names=("departments", "cities"),
     )
-    by_month = ui.query("delegates_by_kind_month", filters)
+    by_month = view["delegates_by_kind_month"]
     ui.chart(
         charts.stacked_by(
             by_month, x="month", stack="kind", value="delegates", title=ui.t("chart_delegates_over_time"), lang=lang

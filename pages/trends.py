@@ -4,22 +4,22 @@ cumulative."""
 import streamlit as st
 
 from innovisits import ui
-from innovisits.report import charts
+from innovisits.report import charts, views
 
 ui.page_header("trend_page")
 filters = ui.filters()
 lang = ui.lang()
 
-if not ui.empty_state(ui.query("summary", filters).iloc[0]):
+if not ui.empty_state(views.summary(ui.query, filters)):
     granularity = st.segmented_control(
         ui.t("trend_granularity"),
-        ("month", "quarter"),
+        views.GRANULARITIES,
         format_func=lambda g: ui.t(f"trend_{g}"),
         key="trend_granularity",
         default="month",
         required=True,
     )
-    trends = ui.query("trends", filters, granularity=granularity)
+    trends = views.trends(ui.query, filters, granularity)["trends"]
     ui.chart(
         charts.over_time(
             trends,

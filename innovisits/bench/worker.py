@@ -20,10 +20,11 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from innovisits.bench import pandas_baseline, views
+from innovisits.bench import pandas_baseline
 from innovisits.data import sql
 from innovisits.data.filters import Filters
 from innovisits.data.store import DERIVED_SETUP, TABLES, Store, connect, schema, table_files
+from innovisits.report import views
 
 ANALYTIC_PAGES = ("overview", "participation", "interest")  # the pages whose answers pandas recomputes
 LATENCY_PAGE = "overview"  # the page a filter change is timed on (the landing page)

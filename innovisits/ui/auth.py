@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -51,25 +50,12 @@ def staff_user() -> str | None:
 
 def require_staff() -> str:
     """Stop a staff page for anyone else (the pages are not in their menu either)."""
+    from innovisits.ui.routes import sign_in_page  # routes lists this module's pages: import it when used
+
     user = staff_user()
     if user is None:
-        st.switch_page(pages_dir() / "sign_in.py")
+        st.switch_page(sign_in_page())
     return user
-
-
-def pages_dir() -> Path:
-    return Path(__file__).resolve().parents[2] / "pages"
-
-
-def staff_pages() -> list:
-    """The Staff menu: sign-in for everyone, upload and history only for staff."""
-    pages = [st.Page(pages_dir() / "sign_in.py", title=t("page_sign_in"), icon=":material/login:")]
-    if staff_user():
-        pages += [
-            st.Page(pages_dir() / "staff" / "upload.py", title=t("page_upload"), icon=":material/upload_file:"),
-            st.Page(pages_dir() / "staff" / "history.py", title=t("page_history"), icon=":material/history:"),
-        ]
-    return pages
 
 
 def _session_backoff() -> passwords.Backoff:

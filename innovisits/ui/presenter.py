@@ -26,12 +26,6 @@ def requested() -> bool:
     return st.query_params.get(PRESENT_KEY, "").lower() in ("1", "true", "yes")
 
 
-def run(page: Path) -> None:
-    """Presenter mode: the presenter page alone, no navigation, no sidebar. Ends the entry script."""
-    st.navigation([st.Page(page, title=ui.t("present_open"), icon=":material/slideshow:")], position="hidden").run()
-    st.stop()
-
-
 def style() -> None:
     st.html(STYLE)
 

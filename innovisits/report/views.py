@@ -1,0 +1,148 @@
+"""The queries behind each page, declared once: the page script draws what its function here returns, and
+the benchmark replays the same function (`view`), so a chart added to a page is measured with no edit to the
+bench. Choices a person makes on the page (a city, a visit, a granularity) are arguments, with the page's
+defaults here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+from innovisits.data.filters import Filters
+from innovisits.report import insights
+
+# query(name, filters, **values) -> DataFrame: `ui.query` on a page, a store or bare DuckDB in the bench.
+Query = Callable[..., pd.DataFrame]
+# The bench's runner: (name, filters, values) -> DataFrame.
+Runner = Callable[[str, Filters, dict[str, Any]], pd.DataFrame]
+Frames = dict[str, pd.DataFrame]
+
+EXPLORER_LIMIT = 500  # visits listed at once in the explorer; search narrows further
+NEWEST_VISITS = 5  # the Overview's newest visits
+GRANULARITIES = ("month", "quarter")
+
+
+def sidebar(query: Query) -> Frames:
+    """The sidebar filters' choices and the date bounds (every page)."""
+    return {name: query(name) for name in ("filter_cities", "filter_departments", "filter_categories", "date_span")}
+
+
+def summary(query: Query, filters: Filters) -> pd.Series:
+    """The key numbers in view; a page with no visits in view says why instead of drawing."""
+    return query("summary", filters).iloc[0]
+
+
+def overview(query: Query, filters: Filters) -> Frames:
+    return {
+        "visits_by_month": query("visits_by_month", filters),
+        "delegates_by_department": query("delegates_by_department", filters),
+        "visits_by_category": query("visits_by_category", filters),
+        "visit_list": query("visit_list", filters, search=None, limit=NEWEST_VISITS),
+    }
+
+
+def participation(query: Query, filters: Filters) -> Frames:
+    names = ("delegates_by_department", "delegates_by_kind", "delegates_by_department_city", "delegates_by_kind_month")
+    return {name: query(name, filters) for name in names}
+
+
+def visited_cities(query: Query) -> pd.DataFrame:
+    """The cities with visits, most visited first: the interest page's city choices (the first by default)."""
+    cities = query("filter_cities")
+    return cities[cities["visits"] > 0]
+
+
+def interest(query: Query, filters: Filters) -> Frames:
+    return {"interest_by_city_category": query("interest_by_city_category", filters)}
+
+
+def interest_city(query: Query, filters: Filters, city: str) -> Frames:
+    """One city's categories ranked."""
+    return {"visits_by_category_city": query("visits_by_category", filters.with_values(cities=[city]))}
+
+
+def explorer(query: Query, filters: Filters, search: str | None) -> Frames:
+    """The visits in view matching `search` (at most `EXPLORER_LIMIT`)."""
+    return {"visit_list": query("visit_list", filters, search=search or None, limit=EXPLORER_LIMIT)}
+
+
+def visit(query: Query, visit_id: str) -> Frames:
+    """One visit: its record, its delegation and the categories it saw (whatever the filters)."""
+    return {name: query(name, visit_id=visit_id) for name in ("visit", "visit_delegation", "visit_categories")}
+
+
+def trends(query: Query, filters: Filters, granularity: str = GRANULARITIES[0]) -> Frames:
+    return {"trends": query("trends", filters, granularity=granularity)}
+
+
+def affinity(query: Query, filters: Filters, min_support: int = insights.MIN_SUPPORT) -> Frames:
+    return {"affinity": query("affinity", filters, min_support=min_support, min_lift=insights.MIN_LIFT)}
+
+
+def follow_ups(query: Query, filters: Filters) -> Frames:
+    """The funnel and the list (with no funnel, the page shows the summary's empty state)."""
+    return {"follow_up_funnel": query("follow_up_funnel", filters), "follow_up_list": query("follow_up_list", filters)}
+
+
+def city_map(query: Query, filters: Filters) -> Frames:
+    return {
+        "visits_by_city": query("visits_by_city", filters),
+        "map_outline": query("map_outline", path=str(insights.OUTLINE_FILE)),
+    }
+
+
+def date_span(query: Query) -> pd.Series:
+    """The first and last visit dates in the data (Data quality's freshness)."""
+    return query("date_span").iloc[0]
+
+
+def _with_summary(content: Callable[[Query, Filters], Frames]) -> Callable[[Query, Filters], Frames]:
+    """A page that checks the summary first and draws its content only when visits are in view."""
+
+    def on_arrival(query: Query, filters: Filters) -> Frames:
+        numbers = query("summary", filters)
+        return {"summary": numbers, **(content(query, filters) if numbers["visits"].iloc[0] else {})}
+
+    return on_arrival
+
+
+def _interest(query: Query, filters: Filters) -> Frames:
+    cities = visited_cities(query)["city"]
+    return {**interest(query, filters), **(interest_city(query, filters, cities.iloc[0]) if len(cities) else {})}
+
+
+def _explorer(query: Query, filters: Filters) -> Frames:
+    out = explorer(query, filters, None)
+    if len(out["visit_list"]):
+        out.update(visit(query, out["visit_list"]["visit_id"].iloc[0]))
+    return out
+
+
+def _follow_ups(query: Query, filters: Filters) -> Frames:
+    out = follow_ups(query, filters)
+    return out if len(out["follow_up_funnel"]) else {**out, "summary": query("summary", filters)}
+
+
+# What each page shows on arrival: its view with the page's default choices.
+ON_ARRIVAL: dict[str, Callable[[Query, Filters], Frames]] = {
+    "overview": _with_summary(overview),
+    "participation": _with_summary(participation),
+    "interest": _with_summary(_interest),
+    "explorer": _explorer,
+    "trends": _with_summary(trends),
+    "affinity": _with_summary(affinity),
+    "follow_ups": _follow_ups,
+    "map": _with_summary(city_map),
+}
+PAGES = tuple(ON_ARRIVAL)
+
+
+def view(run: Runner, page: str, filters: Filters) -> Frames:
+    """Every query the sidebar and `pages/<page>.py` run on arrival, keyed by name (the bench's unit)."""
+
+    def query(name: str, f: Filters | None = None, **values: Any) -> pd.DataFrame:
+        return run(name, f or Filters(), values)
+
+    return {**sidebar(query), **ON_ARRIVAL[page](query, filters)}

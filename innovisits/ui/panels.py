@@ -1,0 +1,177 @@
+"""What pages are built from: the page header, the empty state, a chart with its numbers table and Export
+menu (clicking a bar cross-filters every page), tables in the page's language, and text shown literally."""
+
+from __future__ import annotations
+
+import re
+from functools import partial
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from innovisits import i18n
+from innovisits.data.config import data_location, is_sample
+from innovisits.export import formats
+from innovisits.i18n import formatting
+from innovisits.ui.language import lang, name, t
+from innovisits.ui.sidebar import clear_filters, filters, init_from_url, set_filter
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def page_header(title_key: str) -> None:
+    init_from_url()
+    st.title(t(title_key))
+    if is_sample(data_location()):
+        st.caption(t("sample_notice"))
+
+
+def empty_state(summary: dict) -> bool:
+    """Say what to do when nothing is shown; True when the page has nothing to draw."""
+    if summary["visits"]:
+        return False
+    if filters().is_empty():
+        st.info(t("empty_store", path=str(data_location())), icon=":material/info:")
+    else:
+        st.info(t("empty_filtered"), icon=":material/filter_alt:")
+        st.button(t("filter_clear"), on_click=clear_filters, key="empty_clear_filters")
+    return True
+
+
+def localised_table(df: pd.DataFrame) -> pd.DataFrame:
+    """The numbers shown with headers, kinds and types in the current language; ids kept for reference."""
+    shown, headers = _localised(df)
+    return shown.rename(columns=headers)
+
+
+def _localised(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The columns shown in the current language (values translated) and their headers."""
+    other = "_en" if lang() == "zh" else "_zh"
+    shown = df[
+        [c for c in df.columns if not c.endswith(other) and not (c == "city" and lang() == "zh" and "city_zh" in df)]
+    ]
+    for column in ("kind", "visit_type"):
+        if column in shown:
+            prefix = "kind" if column == "kind" else "type"
+            shown = shown.assign(**{column: shown[column].map(lambda v, p=prefix: t(f"{p}_{v}"))})
+    codes = [
+        column
+        for column in shown.columns
+        if column == "category_id"
+        or (f"{column}_zh" in df and column == column.removesuffix("_en") and column not in i18n.ENGLISH_NAME_IS_KEY)
+    ]
+    headers = {}
+    for column in shown.columns:
+        base = column.removesuffix("_en").removesuffix("_zh")
+        if column in codes:  # two code columns (department and category) are told apart by what they code
+            thing = "category" if column == "category_id" else column
+            headers[column] = t("col_code") if len(codes) == 1 else f"{t('col_code')} ({t(f'col_{thing}')})"
+        elif i18n.t(f"col_{base}", "en") != f"col_{base}":
+            headers[column] = t(f"col_{base}")
+    return shown, headers
+
+
+def chart(fig: go.Figure, data: pd.DataFrame, *, key: str, filter_names: tuple[str, ...] = (), alt: str = "") -> None:
+    """A chart with its numbers table. Clicking a bar or cell filters every page by the clicked row:
+    each point's `customdata` holds the values for `filter_names`, in order (cross-filter)."""
+
+    def on_select() -> None:
+        chosen: dict[str, list[str]] = {name: [] for name in filter_names}
+        for point in st.session_state[key].selection.points:
+            custom = point.get("customdata")
+            values = [custom] if isinstance(custom, str) else list(custom or [])
+            for field, value in zip(filter_names, values, strict=False):
+                chosen[field].append(value)
+        for field, values in chosen.items():
+            if values:
+                set_filter(field, values)
+
+    st.plotly_chart(
+        fig,
+        key=key,
+        on_select=on_select if filter_names else "ignore",
+        selection_mode="points",
+        config={"displaylogo": False},
+        alt=alt or fig.layout.title.text,
+    )
+    export_menu(key, fig, data)
+    with st.expander(t("data_table"), icon=":material/table:"):
+        _dataframe(data)
+
+
+def _dataframe(df: pd.DataFrame) -> None:
+    """A query result as a grid in the current language: dates written the language's way (still sorted as
+    dates), counts with thousands separators."""
+    shown, headers = _localised(df)
+    config: dict[str, Any] = {}
+    for column in shown.columns:
+        header = headers.get(column, column)
+        if column == "month":
+            config[header] = st.column_config.DateColumn(format=formatting.TABLE_MONTH[lang()])
+        elif column.endswith("_date"):
+            config[header] = st.column_config.DateColumn(format=formatting.TABLE_DATE[lang()])
+        elif pd.api.types.is_integer_dtype(shown[column]):
+            config[header] = st.column_config.NumberColumn(format="localized")
+    st.dataframe(shown.rename(columns=headers), hide_index=True, column_config=config)
+
+
+def table(data: pd.DataFrame, *, key: str) -> None:
+    """A table of query results as shown (localised), with its CSV/XLSX export."""
+    _dataframe(data)
+    export_menu(key, None, data)
+
+
+def export_menu(key: str, fig: go.Figure | None, data: pd.DataFrame | None) -> None:
+    """An Export menu: the chart as PNG/SVG and the table exactly as shown as CSV/XLSX. Each file is made
+    only when its button is clicked (rendering an image starts a browser: seconds, not every rerun)."""
+    shown = localised_table(data) if data is not None else None
+    files = {
+        "png": (fig is not None, partial(formats.image, fig, "png"), ":material/image:"),
+        "svg": (fig is not None, partial(formats.image, fig, "svg"), ":material/polyline:"),
+        "csv": (shown is not None, partial(formats.csv_bytes, shown), ":material/csv:"),
+        "xlsx": (shown is not None, partial(formats.xlsx_bytes, shown), ":material/table_view:"),
+    }
+    with st.popover(t("export_menu"), icon=":material/download:", help=t("export_menu_help"), key=f"{key}_export"):
+        for fmt, (wanted, make, icon) in files.items():
+            if wanted:
+                st.download_button(
+                    t(f"export_{fmt}"),
+                    data=make,
+                    file_name=f"innovisits-{key}.{fmt}",
+                    mime=formats.MIME[fmt],
+                    key=f"{key}_export_{fmt}",
+                    on_click="ignore",
+                    icon=icon,
+                )
+
+
+def plain(text: object) -> str:
+    """Data shown through a markdown element as literal text: no links, images or formatting."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+def city_names(cities: pd.DataFrame) -> dict[str, str]:
+    """City key -> name in the current language, in the order given."""
+    return dict(zip(cities["city"], cities["name_zh"] if lang() == "zh" else cities["city"], strict=True))
+
+
+def visit_caption(visit: pd.Series) -> str:
+    """One line naming a visit in a picker: date · city · title."""
+    when = formatting.date_text(visit["visit_date"], lang())
+    return " · ".join(str(v) for v in (when, visit[name("city")], visit["title"] or "") if v)
+
+
+def record_table(record: pd.Series) -> pd.DataFrame:
+    """One visit's fields as a two-column table (shown as data, so nothing in it is ever rendered)."""
+    fields = ("visit_id", "visit_date", "city", "host", "visit_type", "title", "notes")
+    values = {
+        **record,
+        "city": record[name("city")],
+        "visit_type": t(f"type_{record['visit_type']}"),
+        "visit_date": formatting.date_text(record["visit_date"], lang()),
+    }
+    return pd.DataFrame(
+        {t("field"): [t(f"col_{f}") for f in fields], t("value"): [str(values[f] or "") for f in fields]}
+    )

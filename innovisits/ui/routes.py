@@ -1,0 +1,66 @@
+"""Every route in one place: the pages in the menu (and who sees them), presenter mode's single page, and the
+sidebar around them. `dashboard.py` sets the page up and calls `run`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from innovisits.ui import auth, presenter, sidebar
+from innovisits.ui.data import load_or_stop
+from innovisits.ui.language import t
+
+PAGES_DIR = Path(__file__).resolve().parents[2] / "pages"
+# (script in pages/, title key, icon): the dashboard, then the insights.
+DASHBOARD = [
+    ("overview", "page_overview", ":material/dashboard:"),
+    ("participation", "page_participation", ":material/groups:"),
+    ("interest", "page_interest", ":material/grid_on:"),
+    ("explorer", "page_explorer", ":material/travel_explore:"),
+    ("presenter", "present_page", ":material/slideshow:"),
+]
+INSIGHTS = [
+    ("affinity", "insight_page_affinity", ":material/join_inner:"),
+    ("follow_ups", "followup_page", ":material/conversion_path:"),
+    ("map", "map_page", ":material/map:"),
+    ("trends", "trend_page", ":material/trending_up:"),
+    ("data_quality", "quality_page", ":material/fact_check:"),
+]
+SIGN_IN = ("sign_in", "page_sign_in", ":material/login:")
+STAFF = [
+    ("staff/upload", "page_upload", ":material/upload_file:"),
+    ("staff/history", "page_history", ":material/history:"),
+]
+
+
+def page(script: str, title: str, icon: str) -> st.Page:
+    return st.Page(PAGES_DIR / f"{script}.py", title=t(title), icon=icon, default=script == "overview")
+
+
+def sign_in_page() -> Path:
+    return PAGES_DIR / f"{SIGN_IN[0]}.py"
+
+
+def menu() -> list[st.Page]:
+    """The pages a visitor can open: the dashboard and insights for everyone, sign-in, and the staff pages
+    only for staff. One flat list: Streamlit draws a section heading inside the list (<ul><div>), which
+    screen readers cannot follow (axe: list, listitem); see tests/browser/test_every_page.py."""
+    entries = [*DASHBOARD, *INSIGHTS, SIGN_IN, *(STAFF if auth.staff_user() else [])]
+    return [page(*entry) for entry in entries]
+
+
+def run() -> None:
+    """Presenter mode (the slides alone), or the menu with the language choice, filters and presenter
+    entry in the sidebar; then the chosen page."""
+    if presenter.requested():
+        sidebar.keep_choices()
+        navigation = st.navigation([page("presenter", "present_open", ":material/slideshow:")], position="hidden")
+        navigation.run()
+        return
+    sidebar.language_selector()
+    navigation = st.navigation(menu(), expanded=True)
+    load_or_stop()
+    sidebar.sidebar_filters()
+    presenter.sidebar()
+    navigation.run()
