@@ -10,7 +10,7 @@ filters = ui.filters()
 summary = views.summary(ui.query, filters)
 
 columns = st.columns(4)
-for column, key in zip(columns, ("visits", "delegates", "departments", "cities"), strict=True):
+for column, key in zip(columns, views.OVERVIEW_NUMBERS, strict=True):
     column.metric(ui.t(f"metric_{key}"), f"{int(summary[key]):,}", border=True)
 
 if not ui.empty_state(summary):

@@ -8,7 +8,13 @@ categories): visits 4 -> 5, delegates 10 -> 13, departments stay 4 (EMSD, FSD, H
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
+
+import pandas as pd
+
+from innovisits.data.store import connect
+from innovisits.ingest import reading
 
 BEFORE = {"visits": 4, "delegates": 10, "departments": 4, "cities": 3, "categories": 3}
 AFTER = {"visits": 5, "delegates": 13, "departments": 4, "cities": 3, "categories": 3}
@@ -63,3 +69,20 @@ def tree_hash(directory: Path) -> str:
         if path.is_file():
             digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: list[str]  # as written in the file
+    rows: pd.DataFrame  # text values (None when empty), index = the row number a spreadsheet shows
+    encoding: str
+
+
+def read(data: bytes) -> Table:
+    """A file as the ingest reads it (`reading.load`), as a DataFrame to look at in tests."""
+    loaded = reading.load(connect(), data, "upload")
+    rows = loaded.relation.order("_row").df().set_index("_row")
+    rows.columns = loaded.headers
+    rows = rows.astype(object).where(rows.notna(), None)
+    rows.index.name = None
+    return Table(loaded.headers, rows, loaded.encoding)

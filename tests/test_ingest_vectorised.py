@@ -7,12 +7,11 @@ from pathlib import Path
 import pytest
 
 from innovisits.data.store import Store
-from innovisits.ingest import reading
 from innovisits.ingest.plan import Upload, prepare
 from innovisits.ingest.resolve import resolvers
 from innovisits.ingest.rules import FOLLOW_UPS, VISIT_TECHNOLOGIES, VISITS
 from innovisits.ingest.validate import verdicts
-from tests import known_data
+from tests import ingest_files, known_data
 
 
 @pytest.fixture
@@ -65,7 +64,7 @@ def test_plain_values_agree_with_the_pandas_path(names):
 
 def test_values_are_trimmed_as_python_strips_and_blank_rows_keep_the_numbering():
     text = 'visit_id,department\n K1 ,\u3000EMSD\u00a0\n,\n \t ,\nK2,""\nK3,FSD\n'
-    table = reading.read(text.encode())
+    table = ingest_files.read(text.encode())
     assert table.rows.to_dict("index") == {
         2: {"visit_id": "K1", "department": "EMSD"},
         5: {"visit_id": "K2", "department": None},

@@ -5,9 +5,7 @@ from datetime import date
 import pytest
 
 from innovisits.data.filters import Filters
-from innovisits.data.store import DataError, Store
-
-SUMMARY_KEYS = ("visits", "delegates", "departments", "cities", "categories")
+from innovisits.data.store import SUMMARY_KEYS, DataError, Store
 
 # (filters, expected visits, delegates, departments, cities, categories) — worked out by hand from known_data.
 SUMMARIES = [

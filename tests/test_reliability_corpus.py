@@ -102,7 +102,7 @@ def test_every_file_is_read_or_refused_with_a_reason(files):
     for name, data in files.items():
         with time_limit(LIMIT_SECONDS, name):
             try:
-                table = reading.read(data)
+                table = f.read(data)
             except reading.Unreadable as error:
                 assert_reason(error.code, error.params)
                 assert_reason(error.code, error.params, "zh")

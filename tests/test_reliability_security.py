@@ -16,7 +16,7 @@ import pytest
 from argon2 import Type
 
 from innovisits.data import audit, passwords, sql
-from innovisits.data.config import MAX_UPLOAD_ROWS, STREAMLIT_CONFIG, max_upload_bytes
+from innovisits.data.config import MAX_UPLOAD_ROWS, QUERIES_DIR, STREAMLIT_CONFIG, max_upload_bytes
 from innovisits.data.filters import QUERY_KEYS, Filters
 from innovisits.data.store import Store
 from innovisits.export import formats
@@ -50,7 +50,7 @@ def known(known_csv_dir, data_env):
 
 def analytic_queries() -> list[str]:
     """Every query that the filters narrow: those binding the filter parameters."""
-    return [n for n in sql.names() if "cities" in sql.parameters(n)]
+    return [n for n in sorted(p.stem for p in QUERIES_DIR.glob("*.sql")) if "cities" in sql.parameters(n)]
 
 
 # --------------------------------------------------------------------------------------------- SQL

@@ -6,11 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from innovisits.data.store import table_files
+from innovisits.data.store import SUMMARY_KEYS, table_files
 
 # Each answer this baseline computes, and the columns compared with the query layer's answer of the same key.
 COMPARED = {
-    "summary": ["visits", "delegates", "departments", "cities", "categories", "first_visit_date", "last_visit_date"],
+    "summary": [*SUMMARY_KEYS, "first_visit_date", "last_visit_date"],
     "visits_by_month": ["month", "visits", "delegates"],
     "delegates_by_department": ["department", "kind", "delegates", "visits", "cities"],
     "visits_by_category": ["category_id", "visits", "delegates_exposed", "mean_interest_score"],

@@ -145,8 +145,7 @@ def raw_runner(con: duckdb.DuckDBPyConnection) -> Execute:
     """The same SQL text with the same bound values, straight on the connection."""
 
     def execute(name: str, filters: Filters, values: dict[str, Any]) -> pd.DataFrame:
-        given = {**filters.params(), **values}
-        return con.execute(sql.load(name), {k: given[k] for k in sql.parameters(name)}).df()
+        return sql.run(con, name, {**filters.params(), **values}).df()
 
     return execute
 

@@ -8,9 +8,7 @@ import sys
 
 from innovisits.cli.filter_args import add_filter_arguments, filters_from
 from innovisits.data.config import data_location
-from innovisits.data.store import DataError, Store
-
-KEYS = ("visits", "delegates", "departments", "cities", "categories")
+from innovisits.data.store import SUMMARY_KEYS, DataError, Store
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -24,12 +22,12 @@ def run(args: argparse.Namespace) -> int:
     except DataError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    numbers = {k: row[k] for k in KEYS}
+    numbers = {k: row[k] for k in SUMMARY_KEYS}
     if args.json:
         dates = {k: row[k].isoformat() if row[k] else None for k in ("first_visit_date", "last_visit_date")}
         print(json.dumps({**numbers, **dates, "data_dir": str(data_location())}, ensure_ascii=False))
     else:
-        width = max(map(len, KEYS))
+        width = max(map(len, SUMMARY_KEYS))
         for key, value in numbers.items():
             print(f"{key:<{width}}  {value:>12,}")
     return 0

@@ -27,8 +27,7 @@ def generate(participants: int, out: Path, seed: int = 0, file_format: str = "pa
     con = connect()
     counts = {}
     for table in ("visits", "participants", "visit_technologies"):
-        name = f"generate_{table}"
-        relation = con.sql(sql.load(name), params={k: values[k] for k in sql.parameters(name)})
+        relation = sql.relation(con, f"generate_{table}", values)
         target = out / f"{table}.{file_format}"
         if file_format == "parquet":
             relation.write_parquet(str(target), compression="zstd")

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Any
+
+import duckdb
 
 from innovisits.data.config import QUERIES_DIR
 
@@ -26,6 +29,22 @@ def parameters(name: str) -> frozenset[str]:
     return frozenset(_PARAMETER.findall(text))
 
 
-def names() -> list[str]:
-    """Every query that can be run by name (the setup scripts excluded)."""
-    return sorted(p.stem for p in QUERIES_DIR.glob("*.sql"))
+def run(con: duckdb.DuckDBPyConnection, name: str, values: dict[str, Any]) -> duckdb.DuckDBPyConnection:
+    """Run a named query with the values it binds, taken from `values` (which may hold more: DuckDB refuses
+    values for parameters a query lacks, so the filters' full set can be passed to any query)."""
+    wanted = parameters(name)
+    unknown = wanted - values.keys()
+    if unknown:
+        raise TypeError(f"query {name!r} needs values for {sorted(unknown)}")
+    return con.execute(load(name), {k: values[k] for k in wanted})
+
+
+def relation(con: duckdb.DuckDBPyConnection, name: str, values: dict[str, Any]) -> duckdb.DuckDBPyRelation:
+    """A named query as a lazy relation (to write to a file, or to build on), bound like `run`."""
+    return con.sql(load(name), params={k: values[k] for k in parameters(name)})
+
+
+def records(result: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """A query's rows as dicts keyed by column name."""
+    columns = [d[0] for d in result.description]
+    return [dict(zip(columns, row, strict=True)) for row in result.fetchall()]

@@ -34,6 +34,10 @@ TABLES = ("cities", "departments", "technologies", "visits", "participants", "vi
 # Run after the tables are loaded: the fact tables the filters read (rebuilt when rows are added), then the
 # filter macros. All of it is SQL, so the benchmark's bare DuckDB runs exactly the same.
 DERIVED_SETUP: tuple[str, ...] = ("setup/facts", "setup/filters")
+# The counts of the `summary` query (an upload's preview counts the same, unfiltered, with `ingest/overview`:
+# the filter macros cost seconds at a million rows), and the four the Overview and the key-numbers slide show.
+SUMMARY_KEYS = ("visits", "delegates", "departments", "cities", "categories")
+KEY_NUMBERS = SUMMARY_KEYS[:4]
 FILE_FROM_BYTES = 32 << 20  # smaller data loads in well under a second: keep it in memory, write no file
 
 
@@ -145,6 +149,49 @@ def _typed(column: Column, present: list[str]) -> duckdb.Expression:
     return value.cast(duckdb.sqltype(column.type)).alias(column.name)
 
 
+def empty_table(con: duckdb.DuckDBPyConnection, table: str) -> duckdb.DuckDBPyRelation:
+    """No rows, with the table's typed columns."""
+    typed_nulls = con.values([0]).select(*[_typed(c, []) for c in schema()[table]])
+    return typed_nulls.filter(duckdb.ConstantExpression(False))
+
+
+@dataclass(frozen=True)
+class Part:
+    """Some of a table's files (all its CSV files, or all its Parquet files), read as one typed relation."""
+
+    files: str  # their names, relative to the data directory, for messages
+    relation: duckdb.DuckDBPyRelation
+
+
+def read_table(con: duckdb.DuckDBPyConnection, data_dir: Path | str, table: str) -> list[Part]:
+    """The one loader of stored data: a table's CSV files (every column as text, so codes such as "001" keep
+    their zeros) and its Parquet files, each matched to the schema by column name and cast to its types. The
+    store copies these relations into its snapshot; an ingest reads them in place as views."""
+    files = table_files(data_dir, table)
+    columns = schema()[table]
+    readers = (
+        (
+            files.csv,
+            lambda paths: con.read_csv(paths, header=True, all_varchar=True, union_by_name=True, encoding="utf-8"),
+        ),
+        (files.parquet, lambda paths: con.read_parquet(paths, union_by_name=True)),
+    )
+    parts = []
+    for paths, reader in readers:
+        if not paths:
+            continue
+        names = ", ".join(str(p).removeprefix(f"{data_dir}/") for p in paths)
+        try:
+            source = reader([str(p) for p in paths])
+            missing = [c.name for c in columns if c.is_required and c.name not in source.columns]
+            if missing:
+                raise DataError(f"missing required column(s) {', '.join(missing)}")
+        except (duckdb.Error, DataError) as error:
+            raise DataError(f"Table {table!r} could not be read from {names}: {error}") from error
+        parts.append(Part(names, source.select(*[_typed(c, source.columns) for c in columns])))
+    return parts
+
+
 class Store:
     """A loaded snapshot of one data directory, answering the named queries in `queries/`."""
 
@@ -197,54 +244,19 @@ class Store:
                 older.unlink(missing_ok=True)
 
     def _load(self, table: str) -> None:
-        files = table_files(self.data_dir, table)
-        columns = schema()[table]
-        for paths, reader in ((files.csv, self._read_csv), (files.parquet, self._read_parquet)):
-            if not paths:
-                continue
+        for part in read_table(self.con, self.data_dir, table):
             try:
-                source = reader(list(paths))
-                missing = [c.name for c in columns if c.is_required and c.name not in source.columns]
-                if missing:
-                    raise DataError(f"missing required column(s) {', '.join(missing)}")
-                self._append(table, source)
-            except (duckdb.Error, DataError) as error:
-                names = ", ".join(str(p).removeprefix(f"{self.data_dir}/") for p in paths)
-                raise DataError(f"Table {table!r} could not be read from {names}: {error}") from error
-
-    def insert(self, table: str, source: duckdb.DuckDBPyRelation) -> None:
-        """Add rows matched by column name and cast to the schema, and rebuild the fact tables from them (an
-        upload's preview adds its batch to a store of its own to show the numbers after)."""
-        self._append(table, source)
-        self.con.execute(sql.load("setup/facts"))
-
-    def _append(self, table: str, source: duckdb.DuckDBPyRelation) -> None:
-        source.select(*[_typed(c, source.columns) for c in schema()[table]]).insert_into(table)
-
-    def _read_csv(self, paths: list[Path]) -> duckdb.DuckDBPyRelation:
-        # Every column as text, so codes such as "001" keep their zeros; the schema casts afterwards.
-        return self.con.read_csv(
-            [str(p) for p in paths], header=True, all_varchar=True, union_by_name=True, encoding="utf-8"
-        )
-
-    def _read_parquet(self, paths: list[Path]) -> duckdb.DuckDBPyRelation:
-        return self.con.read_parquet([str(p) for p in paths], union_by_name=True)
+                part.relation.insert_into(table)
+            except duckdb.Error as error:  # a value that does not cast to its column's type
+                raise DataError(f"Table {table!r} could not be read from {part.files}: {error}") from error
 
     def execute(self, name: str, filters: Filters | None = None, **values: Any) -> duckdb.DuckDBPyConnection:
         """Run `queries/<name>.sql` on its own cursor (one per call, so threads never share one)."""
-        given = {**(filters or Filters()).params(), **values}
-        wanted = sql.parameters(name)
-        unknown = wanted - given.keys()
-        if unknown:
-            raise TypeError(f"query {name!r} needs values for {sorted(unknown)}")
-        cursor = self.con.cursor()
-        return cursor.execute(sql.load(name), {k: given[k] for k in wanted})
+        return sql.run(self.con.cursor(), name, {**(filters or Filters()).params(), **values})
 
     def records(self, name: str, filters: Filters | None = None, **values: Any) -> list[dict[str, Any]]:
         """The rows of a query as dicts (for the CLI and tests; pages take DataFrames)."""
-        result = self.execute(name, filters, **values)
-        columns = [d[0] for d in result.description]
-        return [dict(zip(columns, row, strict=True)) for row in result.fetchall()]
+        return sql.records(self.execute(name, filters, **values))
 
     def row_counts(self) -> dict[str, int]:
         return {t: self.con.table(t).count("*").fetchall()[0][0] for t in TABLES}

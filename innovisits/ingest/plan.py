@@ -15,7 +15,7 @@ import duckdb
 
 from innovisits.data import audit, lock, sql
 from innovisits.data.config import MAX_UPLOAD_ROWS, max_upload_bytes
-from innovisits.data.store import schema
+from innovisits.data.store import SUMMARY_KEYS, schema
 from innovisits.ingest import headers, reading
 from innovisits.ingest.resolve import resolvers as make_resolvers
 from innovisits.ingest.rules import REPORT, TABLES
@@ -37,7 +37,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 MAX_PROBLEMS = 200  # shown at once; the count says how many more
-SUMMARY_KEYS = ("visits", "delegates", "departments", "cities", "categories")
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,9 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from innovisits.data import sql
-from innovisits.data.store import connect
 
 if TYPE_CHECKING:
-    import pandas as pd
+    pass
 
 ENCODINGS = ("utf-8-sig", "cp950", "big5hkscs")
 CHUNK = 1 << 20
@@ -91,13 +90,6 @@ class Loaded:
 
     def column(self, header: str) -> str:
         return f"c{self.headers.index(header)}"
-
-
-@dataclass(frozen=True)
-class Table:
-    headers: list[str]  # as written in the file
-    rows: pd.DataFrame  # text values (None when empty), index = the row number a spreadsheet shows
-    encoding: str
 
 
 def load(
@@ -181,13 +173,3 @@ def _padded(value: duckdb.Expression) -> duckdb.Expression:
 
 def _all(conditions: Iterable[duckdb.Expression]) -> duckdb.Expression:
     return functools.reduce(operator.and_, conditions)
-
-
-def read(data: bytes, progress: Callable[[int], None] | None = None) -> Table:
-    """The file as a DataFrame (for looking at a file in tests and tools; the ingest works on `load`)."""
-    loaded = load(connect(), data, "upload", progress)
-    rows = loaded.relation.order("_row").df().set_index("_row")
-    rows.columns = loaded.headers
-    rows = rows.astype(object).where(rows.notna(), None)
-    rows.index.name = None
-    return Table(loaded.headers, rows, loaded.encoding)

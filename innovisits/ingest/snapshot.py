@@ -4,6 +4,7 @@ the tables (the Overview's numbers) run on it before and after the upload's rows
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -11,12 +12,7 @@ import duckdb
 
 from innovisits.data import sql
 from innovisits.data.filters import Filters
-from innovisits.data.store import TABLES, Column, DataError, connect, data_version, schema, table_files
-
-
-def _typed(column: Column, present: list[str]) -> duckdb.Expression:
-    value = duckdb.ColumnExpression(column.name) if column.name in present else duckdb.ConstantExpression(None)
-    return value.cast(duckdb.sqltype(column.type)).alias(column.name)
+from innovisits.data.store import TABLES, DataError, connect, data_version, empty_table, read_table
 
 
 class Snapshot:
@@ -27,47 +23,17 @@ class Snapshot:
         self.con = connect()
         self.version = data_version(self.data_dir)
         for table in TABLES:
-            self._nothing(table).create(f"new_{table}")
+            empty_table(self.con, table).create(f"new_{table}")
             self.con.register(table, self._stored(table).union(self.con.table(f"new_{table}")))
 
     def _stored(self, table: str) -> duckdb.DuckDBPyRelation:
         """The table's files, cast to the schema (as `Store` loads them)."""
-        files = table_files(self.data_dir, table)
-        columns = schema()[table]
-        parts = []
-        for paths, reader in ((files.csv, self._read_csv), (files.parquet, self._read_parquet)):
-            if not paths:
-                continue
-            try:
-                source = reader([str(p) for p in paths])
-                missing = [c.name for c in columns if c.is_required and c.name not in source.columns]
-                if missing:
-                    raise DataError(f"missing required column(s) {', '.join(missing)}")
-            except (duckdb.Error, DataError) as error:
-                names = ", ".join(str(p).removeprefix(f"{self.data_dir}/") for p in paths)
-                raise DataError(f"Table {table!r} could not be read from {names}: {error}") from error
-            parts.append(source.select(*[_typed(c, source.columns) for c in columns]))
-        if not parts:
-            return self._nothing(table)
-        return parts[0] if len(parts) == 1 else parts[0].union(parts[1])
-
-    def _nothing(self, table: str) -> duckdb.DuckDBPyRelation:
-        """No rows, with the table's typed columns."""
-        typed_nulls = self.con.values([0]).select(*[_typed(c, []) for c in schema()[table]])
-        return typed_nulls.filter(duckdb.ConstantExpression(False))
-
-    def _read_csv(self, paths: list[str]) -> duckdb.DuckDBPyRelation:
-        return self.con.read_csv(paths, header=True, all_varchar=True, union_by_name=True, encoding="utf-8")
-
-    def _read_parquet(self, paths: list[str]) -> duckdb.DuckDBPyRelation:
-        return self.con.read_parquet(paths, union_by_name=True)
+        parts = [part.relation for part in read_table(self.con, self.data_dir, table)]
+        return functools.reduce(duckdb.DuckDBPyRelation.union, parts) if parts else empty_table(self.con, table)
 
     def records(self, name: str, **values: Any) -> list[dict[str, Any]]:
         """The rows of a named query over the stored data and the rows added so far, unfiltered."""
-        given = {**Filters().params(), **values}
         try:
-            result = self.con.execute(sql.load(name), {k: given[k] for k in sql.parameters(name)})
-            columns = [d[0] for d in result.description]
-            return [dict(zip(columns, row, strict=True)) for row in result.fetchall()]
+            return sql.records(sql.run(self.con, name, {**Filters().params(), **values}))
         except duckdb.Error as error:
             raise DataError(f"The stored data could not be read: {error}") from error

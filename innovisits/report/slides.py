@@ -19,13 +19,12 @@ import plotly.graph_objects as go
 
 from innovisits.data.config import data_location, is_sample
 from innovisits.data.filters import Filters
-from innovisits.data.store import Store
+from innovisits.data.store import KEY_NUMBERS, Store
 from innovisits.i18n import name_column, t
 from innovisits.report import charts
 
 # query(name, filters, **values) -> DataFrame: `ui.query` on the page, `store_query(store)` elsewhere.
 Query = Callable[..., pd.DataFrame]
-SUMMARY_KEYS = ("visits", "delegates", "departments", "cities")
 
 
 @dataclass(frozen=True)
@@ -154,7 +153,7 @@ def _summary_key(metric: str) -> Callable[[Context, pd.DataFrame], tuple[str, in
 
 
 def _key_numbers(ctx: Context, _data: pd.DataFrame) -> tuple[go.Figure, tuple[str, ...]]:
-    numbers = {t(f"metric_{k}", ctx.lang): int(ctx.summary[k]) for k in SUMMARY_KEYS}
+    numbers = {t(f"metric_{k}", ctx.lang): int(ctx.summary[k]) for k in KEY_NUMBERS}
     return charts.indicators(numbers), ()
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from innovisits.data.filters import Filters
+from innovisits.data.store import KEY_NUMBERS
 from innovisits.report import insights
 
 # query(name, filters, **values) -> DataFrame: `ui.query` on a page, a store or bare DuckDB in the bench.
@@ -22,6 +23,7 @@ Frames = dict[str, pd.DataFrame]
 EXPLORER_LIMIT = 500  # visits listed at once in the explorer; search narrows further
 NEWEST_VISITS = 5  # the Overview's newest visits
 GRANULARITIES = ("month", "quarter")
+OVERVIEW_NUMBERS = KEY_NUMBERS  # the Overview's metrics, in order
 
 
 def sidebar(query: Query) -> Frames:

@@ -9,9 +9,10 @@ import streamlit as st
 from innovisits import ui
 from innovisits.data import audit
 from innovisits.data.config import MAX_UPLOAD_ROWS, data_dir, max_upload_bytes
+from innovisits.data.store import SUMMARY_KEYS
 from innovisits.ingest import templates
 from innovisits.ingest.batches import StaleError, UndoError, commit, undo
-from innovisits.ingest.plan import SUMMARY_KEYS, Plan, Upload, prepare
+from innovisits.ingest.plan import Plan, Upload, prepare
 
 ROUND_KEY = "upload_round"  # a new uploader (empty) after each stored upload
 SHOWN_KEY = "upload_shown"  # fingerprint of the preview the person saw
