@@ -3,9 +3,12 @@ from pathlib import Path
 
 import pytest
 
+from innovisits import i18n
 from tests import known_data
 
 PROJECT = Path(__file__).resolve().parent.parent
+# A text key missing from every locale file raises (in this process, and in the app and CLI it starts).
+os.environ[i18n.STRICT_ENV] = "1"
 
 
 @pytest.fixture(params=known_data.LAYOUTS)

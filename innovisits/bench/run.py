@@ -148,7 +148,7 @@ def _pandas_set_seconds(store: dict[str, Any]) -> float:
 def cold_start(data_dir: Path) -> dict[str, Any]:
     """Seconds from before a fresh Python process starts to the Overview rendered by AppTest in it."""
     start = time.time()
-    _, out = _process("innovisits.bench.cold_start", env=_env(INNOVISITS_DATA_DIR=str(data_dir)))
+    _, out = _process("innovisits.ui.cold_start", env=_env(INNOVISITS_DATA_DIR=str(data_dir)))
     got = json.loads(out.strip().splitlines()[-1])
     return {"data_dir": str(data_dir), "seconds": got["ready_at"] - start, **got}
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -10,6 +12,7 @@ from pathlib import Path
 LANGUAGES = {"en": "English", "zh": "繁體中文"}
 DEFAULT_LANGUAGE = "en"
 LOCALES_DIR = Path(__file__).parent / "locales"
+STRICT_ENV = "INNOVISITS_STRICT_TEXT"
 
 
 @cache
@@ -31,10 +34,22 @@ def language(code: str | None) -> str:
     return code if code in LANGUAGES else DEFAULT_LANGUAGE
 
 
+def has(key: str) -> bool:
+    """Whether some language has a text for `key` (for optional labels, such as a column's header)."""
+    return any(key in strings for strings in catalogue().values())
+
+
 def t(key: str, lang: str, **values: object) -> str:
-    """The text for `key` in `lang` (English when missing), with `{placeholders}` filled in."""
+    """The text for `key` in `lang` (English when missing), with `{placeholders}` filled in. A key in no
+    language is a bug: with `INNOVISITS_STRICT_TEXT=1` (the tests set it) it raises; a live page logs it and
+    shows the key rather than failing in front of an audience."""
     strings = catalogue()
-    text = strings[language(lang)].get(key) or strings[DEFAULT_LANGUAGE].get(key) or key
+    text = strings[language(lang)].get(key) or strings[DEFAULT_LANGUAGE].get(key)
+    if text is None:
+        if os.environ.get(STRICT_ENV) == "1":
+            raise KeyError(f"no text for {key!r} in any locale file")
+        logging.getLogger(__name__).warning("no text for %r in any locale file", key)
+        text = key
     return text.format(**values) if values else text
 
 

@@ -48,16 +48,6 @@ def staff_user() -> str | None:
     return None
 
 
-def require_staff() -> str:
-    """Stop a staff page for anyone else (the pages are not in their menu either)."""
-    from innovisits.ui.routes import sign_in_page  # routes lists this module's pages: import it when used
-
-    user = staff_user()
-    if user is None:
-        st.switch_page(sign_in_page())
-    return user
-
-
 def _session_backoff() -> passwords.Backoff:
     if _BACKOFF_KEY not in st.session_state:
         st.session_state[_BACKOFF_KEY] = passwords.Backoff()

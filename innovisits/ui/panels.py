@@ -68,7 +68,7 @@ def _localised(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
         if column in codes:  # two code columns (department and category) are told apart by what they code
             thing = "category" if column == "category_id" else column
             headers[column] = t("col_code") if len(codes) == 1 else f"{t('col_code')} ({t(f'col_{thing}')})"
-        elif i18n.t(f"col_{base}", "en") != f"col_{base}":
+        elif i18n.has(f"col_{base}"):
             headers[column] = t(f"col_{base}")
     return shown, headers
 

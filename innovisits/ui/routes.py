@@ -38,8 +38,13 @@ def page(script: str, title: str, icon: str) -> st.Page:
     return st.Page(PAGES_DIR / f"{script}.py", title=t(title), icon=icon, default=script == "overview")
 
 
-def sign_in_page() -> Path:
-    return PAGES_DIR / f"{SIGN_IN[0]}.py"
+def require_staff() -> str:
+    """The staff member signed in; anyone else is sent to sign in (the staff pages are not in their menu
+    either)."""
+    user = auth.staff_user()
+    if user is None:
+        st.switch_page(PAGES_DIR / f"{SIGN_IN[0]}.py")
+    return user
 
 
 def menu() -> list[st.Page]:

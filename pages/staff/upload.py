@@ -3,10 +3,10 @@
 import streamlit as st
 
 from innovisits import ui
-from innovisits.ui import auth as ui_auth
+from innovisits.ui import routes
 from innovisits.ui import upload as ui_upload
 
-user = ui_auth.require_staff()
+user = routes.require_staff()
 st.title(ui.t("page_upload"))
 ui_upload.done_message()
 st.write(ui.t("upload_intro"))

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import streamlit
 
-PROJECT = Path(__file__).resolve().parent.parent
+PROJECT = Path(__file__).resolve().parents[2]
 DEPLOY = PROJECT / "deploy"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 # Streamlit accepts an upload body up to maxUploadSize MB plus 1 MB for multipart framing

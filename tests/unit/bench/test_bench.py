@@ -19,7 +19,7 @@ from innovisits.data.generate import generate
 from innovisits.data.store import Store
 from innovisits.report import views
 
-PROJECT = Path(__file__).resolve().parent.parent
+PROJECT = Path(__file__).resolve().parents[3]
 
 
 def test_slope_is_the_log_log_exponent():

@@ -19,7 +19,7 @@ import pytest
 from tests import known_data
 from tests.browser.kit import CHROMIUM, CHROMIUM_ARGS
 
-PROJECT = Path(__file__).resolve().parent.parent
+PROJECT = Path(__file__).resolve().parents[2]
 SESSIONS = 20
 SERVER_ARGS = ["--server.address", "127.0.0.1", "--server.headless", "true"]
 TOTAL_CAP = 300  # seconds for the whole run; it stops by itself

@@ -8,8 +8,8 @@ import pytest
 from innovisits import i18n
 from innovisits.data import sql
 
-PROJECT = Path(__file__).resolve().parent.parent
-PYTHON_SOURCES = [*PROJECT.glob("innovisits/**/*.py"), *PROJECT.glob("pages/*.py"), PROJECT / "dashboard.py"]
+PROJECT = Path(__file__).resolve().parents[3]
+PYTHON_SOURCES = [*PROJECT.glob("innovisits/**/*.py"), *PROJECT.glob("pages/**/*.py"), PROJECT / "dashboard.py"]
 
 
 def test_every_string_exists_in_both_languages():
@@ -50,6 +50,18 @@ def test_no_sql_is_formatted_in_python(path):
     )
 
 
+def test_the_checks_read_every_page():
+    assert PROJECT / "pages" / "staff" / "upload.py" in PYTHON_SOURCES
+
+
 def test_no_unsafe_html():
     for path in PYTHON_SOURCES:
         assert "unsafe_allow_html=True" not in path.read_text(encoding="utf-8"), path
+
+
+def test_a_missing_text_raises_under_test_and_shows_its_key_live(monkeypatch):
+    assert i18n.t("metric_visits", "zh") == "考察次數"
+    with pytest.raises(KeyError, match="no_such_text"):
+        i18n.t("no_such_text", "en")
+    monkeypatch.delenv(i18n.STRICT_ENV)
+    assert i18n.t("no_such_text", "zh") == "no_such_text"

@@ -13,14 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from innovisits.cli.main import VERBS
 from innovisits.data.lock import LockTimeout, data_lock, lock_path
 from innovisits.data.store import Store
 from innovisits.export.backup import MANIFEST, BackupError, backup, restore
 from tests import known_data
 
 KNOWN = {"visits": 4, "delegates": 10, "departments": 4, "cities": 3}
-PROJECT = Path(__file__).resolve().parent.parent
+PROJECT = Path(__file__).resolve().parents[3]
 
 
 def numbers(directory: Path) -> dict[str, int]:
@@ -219,7 +218,6 @@ def test_backup_during_a_write_waits_for_the_whole_batch(known_csv_dir, tmp_path
 
 
 @pytest.mark.slow
-@pytest.mark.skipif("ingest" not in VERBS, reason="needs the `ingest` CLI from the `upload` branch (issue 3)")
 def test_backup_during_an_ingest_holds_all_of_the_batch(known_csv_dir, tmp_path, cli_env):
     """A real ingest, slowed between its renames (the upload branch's INNOVISITS_INGEST_PAUSE), is caught
     holding the lock; a backup started then waits and holds the whole batch (5 visits, 12 delegates)."""

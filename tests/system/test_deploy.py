@@ -19,13 +19,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from innovisits.cli.main import VERBS
 from tests import known_data
 from tests.browser.kit import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("deploy")]
 
-PROJECT = Path(__file__).resolve().parent.parent
+PROJECT = Path(__file__).resolve().parents[2]
 KNOWN = {"Visits": 4, "Delegates": 10, "Departments": 4, "Cities": 3}
 WITH_BATCH = {k.capitalize(): v for k, v in known_data.WITH_BATCH.items()}
 
@@ -221,16 +220,13 @@ def test_access_log_holds_no_client_address_or_query_string(layout):
 
 
 def test_new_data_through_one_replica_is_seen_through_the_other(layout, browser: Browser, tmp_path):
-    """Replica B shows the known numbers; a batch arrives through the ingest CLI (without the `upload` branch
-    it is written into the data directory directly, as the store reads it); B's next run shows it, so does A."""
+    """Replica B shows the known numbers; a batch arrives through the ingest CLI; B's next run shows it, so
+    does A."""
     replica_a, replica_b = layout.replicas
     page = browser.new_page()
     assert overview(page, layout.url(replica_b)) == KNOWN
-    if "ingest" in VERBS:
-        stored = layout.cli("ingest", *map(str, known_data.write_batch(tmp_path, known_data.BATCH, "upload")))
-        assert stored.returncode == 0, stored.stderr
-    else:
-        known_data.add_batch(layout.data)
+    stored = layout.cli("ingest", *map(str, known_data.write_batch(tmp_path, known_data.BATCH, "upload")))
+    assert stored.returncode == 0, stored.stderr
     assert overview(page, layout.url(replica_b)) == WITH_BATCH
     assert overview(page, layout.url(replica_a)) == WITH_BATCH
     page.close()
@@ -242,7 +238,6 @@ def ingest(layout, files: list[Path]) -> subprocess.Popen:
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
 
-@pytest.mark.skipif("ingest" not in VERBS, reason="needs the `ingest` CLI from the `upload` branch (issue 3)")
 def test_two_uploads_at_once_lose_nothing(layout, browser: Browser, tmp_path):
     """Two ingests started together (two staff members on two replicas): each is stored or refused with a
     message, never both refused, and both replicas then show the known data plus exactly the stored batches."""
