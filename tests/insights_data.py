@@ -1,7 +1,7 @@
 """Hand-made data for the insight pages, added beside the known data set (tests/known_data.py) without
 changing any of its rows, so every answer there still holds.
 
-- FOLLOW_UPS: the follow-up tracker's rows (hand-worked funnels in tests/test_insights.py).
+- FOLLOW_UPS: the follow-up tracker's rows (hand-worked funnels in tests/unit/report/test_insights.py).
 - build_dirty: the known data plus files that break each data-quality rule once (see DIRTY)."""
 
 from __future__ import annotations

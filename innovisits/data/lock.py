@@ -87,6 +87,8 @@ def reading(data_dir: Path) -> Iterator[None]:
     try:
         fd = os.open(lock_path(data_dir), os.O_RDONLY | os.O_CLOEXEC)
     except OSError:
+        fd = None
+    if fd is None:
         yield
         return
     try:

@@ -209,10 +209,9 @@ def choice_names(rule: TableRule, column: str) -> dict[str, str]:
     prefix = rule.labels.get(column, column)
     for value in rule.choices[column]:
         names[value.casefold()] = value
-        for lang in i18n.LANGUAGES:
-            label = i18n.t(f"{prefix}_{value}", lang)
-            if label != f"{prefix}_{value}":
-                names[label.casefold()] = value
+        if i18n.has(f"{prefix}_{value}"):
+            for lang in i18n.LANGUAGES:
+                names[i18n.t(f"{prefix}_{value}", lang).casefold()] = value
     return names
 
 

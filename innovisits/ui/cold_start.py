@@ -12,7 +12,7 @@ from innovisits.data.config import PROJECT_DIR
 
 
 def main() -> None:
-    at = AppTest.from_file(str(PROJECT_DIR / "tests" / "app_entry.py"), default_timeout=600).run()
+    at = AppTest.from_file(str(PROJECT_DIR / "tests" / "app" / "app_entry.py"), default_timeout=600).run()
     ready = time.time()
     errors = [str(e.value) for e in at.exception]
     print(json.dumps({"ready_at": ready, "metrics": {m.label: m.value for m in at.metric}, "errors": errors}))

@@ -11,11 +11,11 @@ from tests import insights_data
 
 ENTRY = str(Path(__file__).resolve().parent / "app_entry.py")
 PAGES = {
-    "../pages/affinity.py": ("Department × technology affinity", "部門與科技的關聯"),
-    "../pages/follow_ups.py": ("Follow-up tracker", "跟進追蹤"),
-    "../pages/map.py": ("Map of the Greater Bay Area", "大灣區地圖"),
-    "../pages/trends.py": ("Trends", "趨勢"),
-    "../pages/data_quality.py": ("Data quality", "數據質素"),
+    "../../pages/affinity.py": ("Department × technology affinity", "部門與科技的關聯"),
+    "../../pages/follow_ups.py": ("Follow-up tracker", "跟進追蹤"),
+    "../../pages/map.py": ("Map of the Greater Bay Area", "大灣區地圖"),
+    "../../pages/trends.py": ("Trends", "趨勢"),
+    "../../pages/data_quality.py": ("Data quality", "數據質素"),
 }
 
 
@@ -57,7 +57,7 @@ def test_every_insight_page_renders(tmp_path, data_env, monkeypatch, data, lang)
 
 
 def test_affinity_highlights_and_threshold(known):
-    at = app("../pages/affinity.py")
+    at = app("../../pages/affinity.py")
     assert sentences(at) == [
         "Fire Services Department: 1.7× average exposure to Robots and robotic arms (3 of 3 delegates)"
     ]
@@ -74,7 +74,7 @@ def test_affinity_highlights_and_threshold(known):
 
 
 def test_affinity_in_chinese_with_a_filter(known):
-    at = app("../pages/affinity.py", {"lang": "zh", "city": "Shenzhen"})
+    at = app("../../pages/affinity.py", {"lang": "zh", "city": "Shenzhen"})
     # In Shenzhen every delegate saw robotics (lift 1.0); no pair reaches 3 exposed delegates and 1.5×.
     assert any("沒有突出的部門" in i.value for i in at.info)
     at.slider(key="insight_min_support").set_value(1).run()
@@ -82,7 +82,7 @@ def test_affinity_in_chinese_with_a_filter(known):
 
 
 def test_follow_up_funnel_page(known):
-    at = app("../pages/follow_ups.py")
+    at = app("../../pages/follow_ups.py")
     assert at.selectbox(key="followup_category").value == "smart_pv"
     funnel = at.dataframe[0].value.set_index("Code")
     assert list(funnel.loc["robotics", ["Exposed on visits", "Idea", "Trial", "Pilot", "Adopted"]]) == [3, 3, 1, 1, 0]
@@ -94,7 +94,7 @@ def test_follow_up_funnel_page(known):
 
 
 def test_follow_up_page_with_filters_in_chinese(known):
-    at = app("../pages/follow_ups.py", {"lang": "zh", "dept": "FSD", "to": "2019-03-15"})
+    at = app("../../pages/follow_ups.py", {"lang": "zh", "dept": "FSD", "to": "2019-03-15"})
     funnel = at.dataframe[0].value.set_index("代號")
     assert list(funnel.loc["robotics", ["曾在考察中接觸", "構思", "試用", "試點", "採用"]]) == [1, 1, 1, 0, 0]
     assert list(at.dataframe[1].value["階段"]) == ["試用", "構思"]
@@ -104,7 +104,7 @@ def test_follow_up_page_without_follow_ups_offers_the_template(tmp_path, data_en
     from tests import known_data
 
     data_env(known_data.build(tmp_path / "data", "csv"))
-    at = app("../pages/follow_ups.py")
+    at = app("../../pages/follow_ups.py")
     assert any("No follow-ups recorded yet" in i.value for i in at.info)
     funnel = at.dataframe[0].value.set_index("Code")
     assert funnel.loc["iot_data_platforms", "Exposed on visits"] == 4
@@ -113,7 +113,7 @@ def test_follow_up_page_without_follow_ups_offers_the_template(tmp_path, data_en
 def test_map_numbers_and_unplaced_city(tmp_path, data_env):
     directory = insights_data.build_dirty(tmp_path / "data")
     data_env(directory)
-    at = app("../pages/map.py")
+    at = app("../../pages/map.py")
     table = at.dataframe[0].value.set_index("City")
     # K1 is there twice (a duplicate visit id) with five delegate rows (one a duplicate) each time, plus K3's
     # two: the inflated numbers the data-quality page flags.
@@ -122,14 +122,14 @@ def test_map_numbers_and_unplaced_city(tmp_path, data_env):
 
 
 def test_map_follows_the_city_filter_in_chinese(known):
-    at = app("../pages/map.py", {"lang": "zh", "city": "Dongguan"})
+    at = app("../../pages/map.py", {"lang": "zh", "city": "Dongguan"})
     table = at.dataframe[0].value.set_index("城市")
     assert table.loc["東莞", "團員人次"] == 1
     assert table.loc["深圳", "團員人次"] == 0
 
 
 def test_trends_granularity_switch(known):
-    at = app("../pages/trends.py", {"dept": "HA"})
+    at = app("../../pages/trends.py", {"dept": "HA"})
     table = at.dataframe[0].value
     assert list(table["Visits"]) == [1, 0, 1]
     assert list(table["First-time departments"]) == [1, 0, 0]
@@ -142,7 +142,7 @@ def test_trends_granularity_switch(known):
 
 def test_data_quality_page_shows_the_rows_behind_each_check(tmp_path, data_env):
     data_env(insights_data.build_dirty(tmp_path / "data"))
-    at = app("../pages/data_quality.py")
+    at = app("../../pages/data_quality.py")
     assert at.metric[0].value == "2019-05-01"
     labels = [e.label for e in at.expander]
     assert "Visits to cities not in the cities table: 1" in labels
@@ -157,6 +157,6 @@ def test_data_quality_page_shows_the_rows_behind_each_check(tmp_path, data_env):
 
 
 def test_data_quality_on_clean_data_in_chinese(known):
-    at = app("../pages/data_quality.py", {"lang": "zh"})
+    at = app("../../pages/data_quality.py", {"lang": "zh"})
     assert at.metric[0].value == "2019-03-15"
     assert all(e.label.endswith("：沒有") for e in at.expander if e.label != "圖表背後的數字")

@@ -7,7 +7,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 ENTRY = str(Path(__file__).resolve().parent / "app_entry.py")
-PAGES = ["../pages/overview.py", "../pages/participation.py", "../pages/interest.py", "../pages/explorer.py"]
+PAGES = [
+    "../../pages/overview.py",
+    "../../pages/participation.py",
+    "../../pages/interest.py",
+    "../../pages/explorer.py",
+]
 TITLES = {
     "en": ["Overview", "Departmental participation", "Technology interest by city", "Visit explorer"],
     "zh": ["總覽", "部門參與", "各城市的科技興趣", "考察紀錄瀏覽"],
@@ -88,7 +93,7 @@ def test_every_page_renders(known, lang):
 
 def test_participation_numbers_table(known):
     at = app()
-    at.switch_page("../pages/participation.py").run()
+    at.switch_page("../../pages/participation.py").run()
     table = at.dataframe[0].value
     assert list(table["Code"]) == ["EMSD", "FSD", "HA", "HKUST"]
     assert list(table["Delegates"]) == [3, 3, 2, 2]
@@ -96,7 +101,7 @@ def test_participation_numbers_table(known):
 
 def test_participation_in_chinese_names_departments_in_chinese(known):
     at = app({"lang": "zh"})
-    at.switch_page("../pages/participation.py").run()
+    at.switch_page("../../pages/participation.py").run()
     table = at.dataframe[0].value
     assert "消防處" in list(table["部門"])
     kinds = at.dataframe[1].value
@@ -105,7 +110,7 @@ def test_participation_in_chinese_names_departments_in_chinese(known):
 
 def test_interest_metric_switch(known):
     at = app()
-    at.switch_page("../pages/interest.py").run()
+    at.switch_page("../../pages/interest.py").run()
     matrix = at.dataframe[0].value
     shenzhen_robotics = matrix[(matrix["City"] == "Shenzhen") & (matrix["Code"] == "robotics")].iloc[0]
     assert (shenzhen_robotics["Visits"], shenzhen_robotics["Delegates exposed"]) == (2, 6)
@@ -118,7 +123,7 @@ def test_interest_metric_switch(known):
 
 def test_explorer_search_and_detail(known):
     at = app()
-    at.switch_page("../pages/explorer.py").run()
+    at.switch_page("../../pages/explorer.py").run()
     assert list(at.dataframe[0].value["Visit"]) == ["K4", "K3", "K2", "K1"]
     at.text_input(key="explorer_search").input("robot").run()
     assert list(at.dataframe[0].value["Visit"]) == ["K3", "K1"]
@@ -139,7 +144,7 @@ def test_explorer_shows_markup_as_text(tmp_path, data_env):
     )
     data_env(directory)
     at = app()
-    at.switch_page("../pages/explorer.py").run()
+    at.switch_page("../../pages/explorer.py").run()
     assert at.subheader[0].value == r"\*\*bold\*\* \[link\]\(http\://x\)"
 
 
@@ -149,7 +154,7 @@ def test_empty_data_directory(tmp_path, data_env, page):
     at = app()
     at.switch_page(page).run()
     assert not at.exception
-    if page != "../pages/explorer.py":
+    if page != "../../pages/explorer.py":
         assert any("There is no visit data yet" in i.value for i in at.info)
 
 

@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 PROJECT = Path(__file__).resolve().parents[2]
-ENTRY = str(PROJECT / "tests" / "app_entry.py")
+ENTRY = str(PROJECT / "tests" / "app" / "app_entry.py")
 TITLES_ZH = ["InnoVisits 創科考察", "主要數字", "部門參與", "各城市的科技興趣", "最新考察重點", "資料來源及註釋"]
 
 

@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from innovisits.data import passwords
 from tests import ingest_files as f
-from tests.test_pages import ENTRY, metrics
+from tests.app.test_pages import ENTRY, metrics
 
 PASSWORD = "correct horse battery staple"
 HASH = passwords.hash_password(PASSWORD)
@@ -31,7 +31,7 @@ def app(staff: bool = True) -> AppTest:
 
 
 def sign_in(at: AppTest, user: str = "alice", password: str = PASSWORD) -> AppTest:
-    at.switch_page("../pages/sign_in.py").run()
+    at.switch_page("../../pages/sign_in.py").run()
     at.text_input(key="sign_in_user").input(user)
     at.text_input(key="sign_in_password").input(password)
     return at.button[0].click().run()
@@ -40,16 +40,16 @@ def sign_in(at: AppTest, user: str = "alice", password: str = PASSWORD) -> AppTe
 def test_viewer_has_no_staff_pages(known):
     at = app()
     with pytest.raises(Exception):  # noqa: B017 - not registered for a viewer, so not reachable by URL
-        at.switch_page("../pages/staff/upload.py").run()
+        at.switch_page("../../pages/staff/upload.py").run()
     at = app()
-    at.switch_page("../pages/sign_in.py").run()
+    at.switch_page("../../pages/sign_in.py").run()
     assert not at.exception
     assert [t.value for t in at.text_input] == ["", ""]
 
 
 def test_no_staff_configured_explains_how_to_turn_uploading_on(known):
     at = app(staff=False)
-    at.switch_page("../pages/sign_in.py").run()
+    at.switch_page("../../pages/sign_in.py").run()
     assert not at.exception
     assert "Uploading is turned off" in at.warning[0].value
     assert "python -m innovisits hash-password" in at.markdown[0].value
@@ -88,7 +88,7 @@ def test_sign_in_in_chinese(known):
 
 
 def upload(at: AppTest, *files: tuple[str, bytes]) -> AppTest:
-    at.switch_page("../pages/staff/upload.py").run()
+    at.switch_page("../../pages/staff/upload.py").run()
     uploader = at.file_uploader[0]
     for name, content in files:
         uploader.upload(name, content, "text/csv")
@@ -113,15 +113,15 @@ def test_big5_report_preview_confirm_and_seen_on_every_page(known):
     assert not list(known.rglob("batch-*"))  # previewed, nothing written yet
     at.button(key="upload_confirm").click().run()
     assert at.success[0].value.startswith("Stored as batch ")
-    at.switch_page("../pages/overview.py").run()
+    at.switch_page("../../pages/overview.py").run()
     assert metrics(at) == {"Visits": "5", "Delegates": "13", "Departments": "4", "Cities": "3"}
-    at.switch_page("../pages/participation.py").run()
+    at.switch_page("../../pages/participation.py").run()
     participation = at.dataframe[0].value
     assert dict(zip(participation["Code"], participation["Delegates"], strict=True))["EMSD"] == 4
-    at.switch_page("../pages/interest.py").run()
+    at.switch_page("../../pages/interest.py").run()
     matrix = at.dataframe[0].value
     assert matrix[(matrix["City"] == "Shenzhen") & (matrix["Code"] == "robotics")].iloc[0]["Visits"] == 3
-    at.switch_page("../pages/explorer.py").run()
+    at.switch_page("../../pages/explorer.py").run()
     assert list(at.dataframe[0].value["Visit"]) == ["K4", "K5", "K3", "K2", "K1"]  # newest first
 
 
@@ -141,14 +141,14 @@ def test_history_lists_and_withdraws_a_batch(known):
     at = sign_in(app())
     upload(at, ("report.csv", f.REPORT.encode()))
     at.button(key="upload_confirm").click().run()
-    at.switch_page("../pages/staff/history.py").run()
+    at.switch_page("../../pages/staff/history.py").run()
     history = tables(at)[0]
     assert (history["By"][0], history["Files"][0], history["Status"][0]) == ("alice", "report.csv", "Active")
     at.checkbox(key="history_sure").check().run()
     at.button(key="history_withdraw").click().run()
     assert at.success[0].value.startswith("Batch ")
     assert tables(at)[0]["Status"][0].startswith("Withdrawn")
-    at.switch_page("../pages/overview.py").run()
+    at.switch_page("../../pages/overview.py").run()
     assert metrics(at)["Visits"] == "4"
 
 
@@ -156,4 +156,4 @@ def test_signed_out_staff_lose_the_pages(known):
     at = sign_in(app())
     at.button(key="sign_out").click().run()
     with pytest.raises(Exception):  # noqa: B017
-        at.switch_page("../pages/staff/history.py").run()
+        at.switch_page("../../pages/staff/history.py").run()

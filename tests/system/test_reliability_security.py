@@ -24,9 +24,9 @@ from innovisits.ingest import batches
 from innovisits.ingest.plan import Limits, Upload, prepare
 from tests import ingest_files as f
 from tests import known_data
-from tests.test_pages import app, metrics
-from tests.test_upload_pages import PASSWORD, sign_in
-from tests.test_upload_pages import app as staff_app
+from tests.app.test_pages import app, metrics
+from tests.app.test_upload_pages import PASSWORD, sign_in
+from tests.app.test_upload_pages import app as staff_app
 
 PROJECT = Path(__file__).resolve().parents[2]
 HOSTILE = ["' or 1=1 --", "x'); drop table visits; --", '" or ""="', "1; select * from visits", "\\'; --", "%' --"]
@@ -85,7 +85,7 @@ def test_hostile_url_parameters_change_no_numbers(known):
     at = app({"city": ["Shenzhen", *HOSTILE], "dept": "x'); drop table visits; --"})
     assert not at.exception
     assert metrics(at)["Visits"] == "2"  # the known answer for Shenzhen: the hostile values match nothing
-    for page in ("../pages/participation.py", "../pages/interest.py", "../pages/explorer.py"):
+    for page in ("../../pages/participation.py", "../../pages/interest.py", "../../pages/explorer.py"):
         at.switch_page(page).run()
         assert not at.exception, page
     at = app()
@@ -114,14 +114,14 @@ def test_markup_in_data_and_file_names_is_shown_as_text(known):
     plan = prepare([Upload("<script>x</script>.csv", upload.replace("<i>HA</i>", "HA").encode())], known)
     batches.commit(plan, "<b>staff</b>")
     at = app()
-    at.switch_page("../pages/explorer.py").run()
+    at.switch_page("../../pages/explorer.py").run()
     at.selectbox(key="explorer_visit").set_value("K5").run()
     assert not at.exception
     assert at.subheader[0].value == r"\<b\>bold\</b\> \*\*md\*\* \[link\]\(javascript\:alert\(1\)\)"
     shown = " ".join(str(e.value) for e in [*at.markdown, *at.caption, *at.text])
     assert "<script>" not in shown and "<img" not in shown  # escaped wherever markdown shows data
     at = sign_in(staff_app())
-    at.switch_page("../pages/staff/history.py").run()
+    at.switch_page("../../pages/staff/history.py").run()
     history = at.dataframe[0].value
     assert list(history.iloc[0][["By", "Files"]]) == ["<b>staff</b>", "<script>x</script>.csv"]  # literal text
 
@@ -194,13 +194,13 @@ def test_a_big_validation_does_not_block_other_pages(known):
 def test_viewers_cannot_reach_staff_pages_by_url(known):
     at = staff_app()
     assert not [p for p in at.get("page_link") if "upload" in str(p.proto)]
-    for page in ("../pages/staff/upload.py", "../pages/staff/history.py"):
+    for page in ("../../pages/staff/upload.py", "../../pages/staff/history.py"):
         at = staff_app()
         with pytest.raises(Exception):  # noqa: B017 - not registered for a viewer: no such page
             at.switch_page(page).run()
     at = staff_app(staff=False)
     with pytest.raises(Exception):  # noqa: B017 - nor when no staff are configured at all
-        at.switch_page("../pages/staff/upload.py").run()
+        at.switch_page("../../pages/staff/upload.py").run()
 
 
 def test_passwords_use_a_slow_argon2id_hash():

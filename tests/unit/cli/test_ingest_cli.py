@@ -15,7 +15,7 @@ from innovisits.data import audit
 from innovisits.data.store import Store
 from tests import ingest_files as f
 from tests import known_data
-from tests.test_cli import run_cli
+from tests.unit.cli.test_cli import run_cli
 
 
 @pytest.fixture

@@ -122,7 +122,7 @@ def test_top_level_streamlit_secrets_reach_the_engine_setting(tmp_path):
     (tmp_path / ".streamlit" / "secrets.toml").write_text('INNOVISITS_ENGINE = "httpfs"\n')
     code = (
         "from streamlit.runtime.secrets import secrets_singleton\n"
-        "from innovisits import engine\n"
+        "from innovisits.data import engine\n"
         "before = engine.configured()\n"
         "secrets_singleton.load_if_toml_exists()\n"
         "print(before, engine.configured())\n"

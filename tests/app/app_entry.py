@@ -8,4 +8,4 @@ mode), skipping the entry point's sidebar. A real server leaves that mode for go
 import runpy
 from pathlib import Path
 
-runpy.run_path(str(Path(__file__).resolve().parent.parent / "dashboard.py"), run_name="__main__")
+runpy.run_path(str(Path(__file__).resolve().parents[2] / "dashboard.py"), run_name="__main__")
