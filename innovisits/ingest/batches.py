@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from innovisits.data import audit, journal
+from innovisits.data import audit, journal, paths
 from innovisits.data.lock import meta_dir, writing
 from innovisits.data.store import data_version
 
@@ -88,6 +88,13 @@ def undo(data_dir: Path, batch_id: str, who: str) -> audit.Batch:
             raise UndoError(f"no batch {batch_id!r}")
         if not batch.is_active:
             raise UndoError(f"batch {batch_id} was already withdrawn at {batch.withdrawn_at}")
+        listed = {"event": "add", "batch_id": batch.batch_id, "paths": batch.paths, "created_dirs": batch.created_dirs}
+        try:
+            audit.check(data_dir, listed)  # its files are moved and its folders removed: never any others
+        except paths.UnsafePath as error:
+            raise UndoError(
+                f"the audit log's record of batch {batch_id!r} is not one InnoVisits wrote: {error}"
+            ) from error
         trash = meta_dir(data_dir) / "trash" / batch_id
         moves = [[path, str((trash / path.replace("/", "__")).relative_to(data_dir))] for path in batch.paths]
         record = {
