@@ -41,6 +41,10 @@ ui.language_selector()
 # One flat list: Streamlit draws a section heading inside the list (<ul><div>), which screen readers
 # cannot follow (axe: list, listitem); see tests/browser/test_every_page.py.
 navigation = st.navigation(section(PAGES) + section(INSIGHT_PAGES) + ui_auth.staff_pages(), expanded=True)
-ui.sidebar_filters(ui.load_or_stop())
+loaded = ui.load()
+if not isinstance(loaded, Exception):
+    ui.sidebar_filters(loaded)
+elif navigation.url_path not in ui.PAGES_WITHOUT_DATA:  # those say what is wrong, or need no data
+    ui.load_or_stop()
 ui_present.sidebar()
 navigation.run()

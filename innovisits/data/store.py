@@ -14,11 +14,13 @@ within `config.memory_limit()`.
 from __future__ import annotations
 
 import contextlib
+import difflib
 import fcntl
 import hashlib
 import os
 import stat as stat_module
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -130,7 +132,7 @@ def cache_file(data_dir: Path | str, version: tuple, cache_dir: Path) -> Path:
     """The database file of one version of one data directory; the setup SQL and DuckDB's version are part of
     the key, so changing either rebuilds it."""
     setup = [sql.load(name) for name in ("setup/schema", *DERIVED_SETUP)]
-    key = repr((version, setup, duckdb.__version__))
+    key = repr((version, setup, duckdb.__version__, config.date_range()))
     where = str(data_dir) if config.is_url(data_dir) else str(Path(data_dir).resolve())
     return cache_dir / f"{_digest(where)}-{_digest(key)}.duckdb"
 
@@ -143,6 +145,26 @@ def _typed(column: Column, present: list[str]) -> duckdb.Expression:
     """The column cast to its schema type, or a typed null when the files lack this optional column."""
     value = duckdb.ColumnExpression(column.name) if column.name in present else duckdb.ConstantExpression(None)
     return value.cast(duckdb.sqltype(column.type)).alias(column.name)
+
+
+_KIND_WORDS = {".csv": "CSV", ".parquet": "Parquet"}
+_TYPE_WORDS = {"DATE": "a date (2019-03-14)", "INTEGER": "a whole number", "DOUBLE": "a number"}
+
+
+def _instead(wanted: str, present: list[str]) -> str:
+    """The header that looks like a misspelling of `wanted` (visit_idd for visit_id), or the headers there are."""
+    close = difflib.get_close_matches(wanted, present, n=1, cutoff=0.6)
+    if close:
+        return f" (it has {close[0]!r}: check the header's spelling)"
+    return f" (its columns: {', '.join(present[:12])})"
+
+
+def _holds(source: duckdb.DuckDBPyRelation, column: str, value: object) -> bool:
+    """Whether a file's column holds the (typed) value."""
+    if column not in source.columns:
+        return False
+    typed = duckdb.ColumnExpression(column).cast(duckdb.sqltype("DATE"))
+    return bool(source.filter(typed == duckdb.ConstantExpression(value)).limit(1).fetchall())
 
 
 class Store:
@@ -165,6 +187,7 @@ class Store:
         self.con.execute(sql.load("setup/schema"))
         for table in TABLES:
             self._load(table)
+        self._check_dates()
         for name in DERIVED_SETUP:
             self.con.execute(sql.load(name))
         return self.con
@@ -198,19 +221,64 @@ class Store:
 
     def _load(self, table: str) -> None:
         files = table_files(self.data_dir, table)
-        columns = schema()[table]
         for paths, reader in ((files.csv, self._read_csv), (files.parquet, self._read_parquet)):
             if not paths:
                 continue
             try:
-                source = reader(list(paths))
-                missing = [c.name for c in columns if c.is_required and c.name not in source.columns]
-                if missing:
-                    raise DataError(f"missing required column(s) {', '.join(missing)}")
-                self._append(table, source)
-            except (duckdb.Error, DataError) as error:
-                names = ", ".join(str(p).removeprefix(f"{self.data_dir}/") for p in paths)
-                raise DataError(f"Table {table!r} could not be read from {names}: {error}") from error
+                self._append(table, reader(list(paths)))
+            except duckdb.Error as error:
+                raise DataError(self._explain(table, paths, reader)) from error
+
+    def _name(self, path: Path | str) -> str:
+        """A file as the page may show it: relative to the data directory (never the server's own path)."""
+        return str(path).removeprefix(f"{self.data_dir}/")
+
+    def _explain(self, table: str, paths: tuple[Path | str, ...], reader: Callable) -> str:
+        """Which file and column broke a table's load, in words: no DuckDB text (SQL, server paths)."""
+        for path in paths:
+            name = self._name(path)
+            try:
+                source = reader([path])
+                source.aggregate("count(*)").fetchall()
+            except duckdb.Error:
+                return f"{name} is not a readable {_KIND_WORDS[Path(str(path)).suffix]} file"
+            for column in schema()[table]:
+                if column.name not in source.columns:
+                    if column.is_required:
+                        return f"{name} has no column {column.name!r}{_instead(column.name, source.columns)}"
+                    continue
+                value = duckdb.ColumnExpression(column.name)
+                try:
+                    typed = source.select(value.cast(duckdb.sqltype(column.type)).alias("v"))
+                    typed.aggregate([duckdb.FunctionExpression("min", duckdb.ColumnExpression("v"))]).fetchall()
+                except duckdb.Error as error:
+                    detail = str(error).splitlines()[0].split(": ", 1)[-1][:160]
+                    word = _TYPE_WORDS.get(column.type, column.type)
+                    return f"{name}, column {column.name!r}: a value is not {word} ({detail})"
+                if column.is_required and source.filter(value.isnull()).limit(1).fetchall():
+                    return f"{name}, column {column.name!r}: a row has no value (one is required)"
+        return f"table {table!r} could not be read from {', '.join(self._name(p) for p in paths)}"
+
+    def _check_dates(self) -> None:
+        """Refuse dates outside config.date_range(), naming the file (they would stretch every period chart)."""
+        first, last = config.date_range()
+        for table, column, n_found, found in self.execute(
+            "store_dates_out_of_range", first=first, last=last
+        ).fetchall():
+            files = table_files(self.data_dir, table)
+            where = next(
+                (
+                    self._name(path)
+                    for paths, reader in ((files.csv, self._read_csv), (files.parquet, self._read_parquet))
+                    for path in paths
+                    if _holds(reader([path]), column, found)
+                ),
+                table,
+            )
+            raise DataError(
+                f"{where}, column {column!r}: the date {found} is outside the accepted range {first} to {last} "
+                f"({n_found:,} row(s)): correct the file, or set INNOVISITS_DATE_RANGE"
+            )
 
     def insert(self, table: str, source: duckdb.DuckDBPyRelation) -> None:
         """Add rows matched by column name and cast to the schema, and rebuild the fact tables from them (an

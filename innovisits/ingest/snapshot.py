@@ -11,7 +11,7 @@ import duckdb
 
 from innovisits.data import sql
 from innovisits.data.filters import Filters
-from innovisits.data.store import TABLES, Column, DataError, connect, data_version, schema, table_files
+from innovisits.data.store import TABLES, Column, DataError, Store, connect, data_version, schema, table_files
 
 
 def _typed(column: Column, present: list[str]) -> duckdb.Expression:
@@ -44,8 +44,7 @@ class Snapshot:
                 if missing:
                     raise DataError(f"missing required column(s) {', '.join(missing)}")
             except (duckdb.Error, DataError) as error:
-                names = ", ".join(str(p).removeprefix(f"{self.data_dir}/") for p in paths)
-                raise DataError(f"Table {table!r} could not be read from {names}: {error}") from error
+                raise self._explained(error) from error
             parts.append(source.select(*[_typed(c, source.columns) for c in columns]))
         if not parts:
             return self._nothing(table)
@@ -70,4 +69,13 @@ class Snapshot:
             columns = [d[0] for d in result.description]
             return [dict(zip(columns, row, strict=True)) for row in result.fetchall()]
         except duckdb.Error as error:
-            raise DataError(f"The stored data could not be read: {error}") from error
+            raise self._explained(error) from error
+
+    def _explained(self, error: Exception) -> DataError:
+        """The store's own words for a stored file that cannot be read (file and column, no SQL); loading
+        the store finds it. DuckDB's text only when the store reads fine (then the fault is not a file's)."""
+        try:
+            Store(self.data_dir, in_memory=True)
+        except DataError as found:
+            return found
+        return DataError(f"The stored data could not be read: {str(error).splitlines()[0]}")

@@ -9,6 +9,7 @@ import streamlit as st
 from innovisits import ui
 from innovisits.data import audit
 from innovisits.data.config import MAX_UPLOAD_ROWS, data_dir, max_upload_bytes
+from innovisits.data.store import DataError
 from innovisits.ingest import templates
 from innovisits.ingest.batches import StaleError, UndoError, commit, undo
 from innovisits.ingest.plan import SUMMARY_KEYS, Plan, Upload, prepare
@@ -50,8 +51,14 @@ def uploaded_files() -> list[Upload]:
 
 
 def check(uploads: list[Upload]) -> Plan:
-    with st.spinner(ui.t("upload_checking")):
-        return prepare(uploads, data_dir())
+    """The upload checked against the store; when a stored file cannot be read, which one, and stop."""
+    try:
+        with st.spinner(ui.t("upload_checking")):
+            return prepare(uploads, data_dir())
+    except DataError as error:
+        st.error(ui.t("data_error", error=str(error)), icon=":material/error:")
+        st.caption(ui.t("data_error_help"))
+        st.stop()
 
 
 def _files_table(plan: Plan) -> None:
