@@ -44,7 +44,7 @@ navigation = st.navigation(section(PAGES) + section(INSIGHT_PAGES) + ui_auth.sta
 loaded = ui.load()
 if not isinstance(loaded, Exception):
     ui.sidebar_filters(loaded)
+    ui_present.sidebar()
 elif navigation.url_path not in ui.PAGES_WITHOUT_DATA:  # those say what is wrong, or need no data
     ui.load_or_stop()
-ui_present.sidebar()
 navigation.run()
