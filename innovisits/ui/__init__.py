@@ -190,6 +190,7 @@ def sidebar_filters(s: Store) -> Filters:
     bar.header(t("filters"))
     span = s.records("date_span")[0]
     bounds = {"min_value": span["first_visit_date"] or date(2000, 1, 1), "max_value": date(2100, 12, 31)}
+    _keep_dates_within(**bounds)
     # One above the other: side by side, the sidebar is too narrow to show a whole date.
     bar.date_input(t("filter_from"), key=WIDGET_KEYS["date_from"], format="YYYY-MM-DD", **bounds)
     bar.date_input(t("filter_to"), key=WIDGET_KEYS["date_to"], format="YYYY-MM-DD", **bounds)
@@ -225,6 +226,18 @@ def sidebar_filters(s: Store) -> Filters:
     bar.button(t("filter_clear"), on_click=clear_filters, disabled=current.is_empty(), icon=":material/filter_alt_off:")
     _sync_url(current)
     return current
+
+
+def _keep_dates_within(min_value: date, max_value: date) -> None:
+    """A date from a shared link that the date filters cannot show (before the first visit, 9999-12-31) is
+    dropped with a notice; given to the widget, Streamlit would stop the page (ValueBelowMin/ValueAboveMax)."""
+    for name in ("date_from", "date_to"):
+        value = st.session_state.get(WIDGET_KEYS[name])
+        if value is not None and not min_value <= value <= max_value:
+            st.session_state[WIDGET_KEYS[name]] = None
+            label = t(f"filter_{name.removeprefix('date_')}")
+            shown = {"value": value.isoformat(), "first": min_value.isoformat(), "last": max_value.isoformat()}
+            st.toast(t("filter_date_dropped", label=label, **shown), icon=":material/event_busy:")
 
 
 # -------------------------------------------------------------------------------------------- display
