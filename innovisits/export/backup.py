@@ -28,7 +28,7 @@ from typing import IO
 
 from innovisits.data import audit, journal, paths
 from innovisits.data.config import PROJECT_DIR
-from innovisits.data.lock import BOOKKEEPING_DIR, LOCK_NAME, data_lock
+from innovisits.data.lock import BOOKKEEPING_DIR, LOCK_NAME, data_lock, reading
 
 FORMAT = "innovisits-backup"
 FORMAT_VERSION = 1
@@ -138,7 +138,7 @@ def backup(data_dir: Path, out: Path, *, timeout: float | None = None) -> Manife
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(f".{out.name}.{os.getpid()}.partial")
     try:
-        with data_lock(data_dir, shared=True, timeout=timeout), partial.open("wb") as sink:
+        with reading(data_dir, timeout=timeout), partial.open("wb") as sink:  # writes nothing in data_dir
             with tarfile.open(fileobj=sink, mode="w:gz") as tar:
                 entries = [_add_file(tar, data_dir, relative) for relative in snapshot_files(data_dir)]
                 manifest = Manifest(datetime.now(UTC).isoformat(timespec="seconds"), app_version(), tuple(entries))

@@ -11,7 +11,7 @@ from innovisits.data import audit
 from innovisits.data.config import MAX_UPLOAD_ROWS, data_dir, max_upload_bytes
 from innovisits.data.store import DataError
 from innovisits.ingest import templates
-from innovisits.ingest.batches import StaleError, UndoError, commit, undo
+from innovisits.ingest.batches import StaleError, UndoError, WriteError, commit, undo
 from innovisits.ingest.plan import SUMMARY_KEYS, Plan, Upload, prepare
 
 ROUND_KEY = "upload_round"  # a new uploader (empty) after each stored upload
@@ -139,6 +139,9 @@ def confirm(plan: Plan, user: str) -> None:
     except StaleError:
         st.warning(ui.t("upload_stale"), icon=":material/refresh:")
         return
+    except WriteError as error:
+        st.error(ui.t(f"upload_write_{error.code}", detail=error.detail), icon=":material/block:")
+        return
     added = ", ".join(f"{ui.t(f'upload_kind_{t}')} +{n:,}" for t, n in plan.counts().items())
     st.session_state[DONE_KEY] = ui.t("upload_stored", batch=batch, summary=added)
     st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1
@@ -181,6 +184,9 @@ def history(user: str) -> None:
             undo(data_dir(), batch, user)
         except UndoError as error:
             st.error(str(error))
+            return
+        except WriteError as error:
+            st.error(ui.t(f"upload_write_{error.code}", detail=error.detail), icon=":material/block:")
             return
         st.session_state[DONE_KEY] = ui.t("history_withdrawn_done", batch=batch)
         st.session_state.pop("history_sure", None)
