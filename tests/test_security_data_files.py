@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 from innovisits.data import config
 from innovisits.data.store import DataError, Store
 from innovisits.ingest.plan import Upload, prepare
-from tests import known_data
+from tests import corpus, known_data
 from tests.test_upload_pages import HASH, PASSWORD
 
 ENTRY = str(Path(__file__).resolve().parent / "app_entry.py")
@@ -100,22 +100,7 @@ def test_a_huge_score_is_echoed_as_written(data):
 
 # ------------------------------------------------------------------------------ files in the data dir
 
-BAD_FILES = {
-    "far date": ("visits/extra.csv", HEADER + "X1,9999-12-31,Shenzhen,h,enterprise,t,\n", "visit_date"),
-    "ancient date": ("visits/extra.csv", HEADER + "X1,0001-01-01,Shenzhen,h,enterprise,t,\n", "visit_date"),
-    "bad date": ("visits/extra.csv", HEADER + "X1,2019-13-45,Shenzhen,h,enterprise,t,\n", "visit_date"),
-    "misspelt column": (
-        "visits/extra.csv",
-        HEADER.replace("visit_id", "visit_idd") + "X1,2019-03-01,Shenzhen,,,,\n",
-        "visit_idd",
-    ),
-    "corrupt parquet": ("visits/part-9.parquet", b"PAR1 not really a parquet file PAR1", None),
-    "bad score": (
-        "visit_technologies/extra.csv",
-        "visit_id,category_id,interest_score\nK1,robotics,lots\n",
-        "interest_score",
-    ),
-}
+BAD_FILES = corpus.DATA_DIR_FILES
 
 
 def bad_dir(root: Path, case: str) -> tuple[Path, str]:
@@ -123,7 +108,7 @@ def bad_dir(root: Path, case: str) -> tuple[Path, str]:
     relative, content, _ = BAD_FILES[case]
     target = data / relative
     target.parent.mkdir(exist_ok=True)
-    target.write_bytes(content if isinstance(content, bytes) else content.encode())
+    target.write_bytes(content)
     return data, relative
 
 

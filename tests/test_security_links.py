@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests import corpus
 from tests.test_pages import app, metrics
 
 ALL = {"Visits": "4", "Delegates": "10", "Departments": "4", "Cities": "3"}
@@ -17,9 +18,7 @@ def known(known_csv_dir, data_env):
     return data_env(known_csv_dir)
 
 
-@pytest.mark.parametrize(
-    ("key", "value"), [("to", "2018-01-01"), ("from", "9999-12-31"), ("from", "0001-01-01"), ("to", "2101-01-01")]
-)
+@pytest.mark.parametrize(("key", "value"), corpus.LINK_DATES)
 def test_an_out_of_range_date_in_a_link_is_dropped_with_a_notice(known, key, value):
     at = app({key: value})
     assert not at.exception
