@@ -6,10 +6,12 @@ and undo never act on them. Files beside the data directory are compared byte fo
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import subprocess
 import sys
+import tarfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,7 +20,7 @@ import pytest
 from innovisits.data import audit, journal, paths
 from innovisits.data.lock import meta_dir
 from innovisits.data.store import Store
-from innovisits.export.backup import BackupError, backup, restore
+from innovisits.export.backup import MANIFEST, BackupError, backup, restore
 from innovisits.ingest import batches
 from innovisits.ingest.plan import Upload, prepare
 from tests import ingest_files as f
@@ -144,6 +146,24 @@ def test_restore_refuses_an_audit_log_naming_paths_innovisits_never_writes(world
     before = tree(world["outside"])
     with pytest.raises(BackupError, match="bookkeeping InnoVisits did not write"):
         restore(archive, world["tmp"] / "restored")
+    assert not (world["tmp"] / "restored").exists() and tree(world["outside"]) == before
+
+
+def test_restore_refuses_a_manifest_listing_a_path_outside(world):
+    archive = _archive(world)
+    hostile = world["tmp"] / "manifest.tar.gz"
+    with tarfile.open(archive, "r:gz") as source, tarfile.open(hostile, "w:gz") as out:
+        for member in source:
+            data = source.extractfile(member).read()
+            if member.name == MANIFEST:
+                body = json.loads(data)
+                body["files"].append({"path": "../outside/secret.txt", "size": 8, "sha256": "0" * 64})
+                data = json.dumps(body).encode()
+                member.size = len(data)
+            out.addfile(member, io.BytesIO(data))
+    before = tree(world["outside"])
+    with pytest.raises(BackupError, match=r"1 unsafe path\(s\), e\.g\. '\.\./outside/secret\.txt'"):
+        restore(hostile, world["tmp"] / "restored")
     assert not (world["tmp"] / "restored").exists() and tree(world["outside"]) == before
 
 

@@ -243,7 +243,7 @@ def _extract_verified(archive: Path, staging: Path) -> Manifest:
     if raw_manifest is None:
         raise BackupError(f"{archive} has no {MANIFEST}: partial, or not an InnoVisits backup; nothing was changed")
     manifest = Manifest.from_json(raw_manifest)
-    _check(manifest, found, archive)
+    _check(manifest, found, archive, staging)
     _check_bookkeeping(staging, archive)
     return manifest
 
@@ -258,10 +258,10 @@ def _write(source: IO[bytes], dest: Path, mtime: float, relative: str) -> FileEn
     return FileEntry(relative, reader.size, reader.sha.hexdigest())
 
 
-def _check(manifest: Manifest, found: dict[str, FileEntry], archive: Path) -> None:
+def _check(manifest: Manifest, found: dict[str, FileEntry], archive: Path, staging: Path) -> None:
     listed = {f.path: f for f in manifest.files}
     problems: list[str] = []
-    if unsafe := sorted(p for p in listed if not _is_relative(p)):
+    if unsafe := sorted(p for p in listed if not _is_inside(staging, p)):
         problems.append(f"{len(unsafe)} unsafe path(s), e.g. {unsafe[0]!r}")
     if missing := sorted(listed.keys() - found.keys()):
         problems.append(f"{len(missing)} file(s) missing, e.g. {missing[0]}")
@@ -273,10 +273,13 @@ def _check(manifest: Manifest, found: dict[str, FileEntry], archive: Path) -> No
         raise BackupError(f"{archive} does not match its manifest: {'; '.join(problems)}; nothing was changed")
 
 
-def _is_relative(listed: str) -> bool:
-    """A manifest path is a plain relative path (it names a file under the data directory)."""
-    pure = PurePosixPath(listed)
-    return bool(listed) and not pure.is_absolute() and ".." not in pure.parts and "\\" not in listed
+def _is_inside(staging: Path, listed: str) -> bool:
+    """A manifest path names a file inside the restored directory."""
+    try:
+        paths.inside(staging, listed)
+    except paths.UnsafePath:
+        return False
+    return True
 
 
 def _check_bookkeeping(staging: Path, archive: Path) -> None:

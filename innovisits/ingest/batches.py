@@ -65,11 +65,15 @@ def commit(plan: Plan, who: str) -> str | None:
         except WriteError:  # before the journal: the batch never happened, and leaves nothing behind
             shutil.rmtree(meta_dir(data_dir) / "staging" / batch_id, ignore_errors=True)
             with contextlib.suppress(OSError):
+                journal.path(data_dir).with_suffix(".tmp").unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
                 (meta_dir(data_dir) / "staging").rmdir()  # only when empty
-                journal.path(data_dir).with_suffix(".tmp").unlink()
             raise
-        with _written(data_dir):  # past this point the next writer (or `recover`) finishes the batch
-            journal.finish(data_dir)
+        try:
+            with _written(data_dir):
+                journal.finish(data_dir)
+        except WriteError as error:  # the journal is in place: readers see the batch, the next writer ends it
+            raise WriteError("unfinished", error.detail) from error
     return batch_id
 
 
@@ -90,8 +94,8 @@ def _record(plan: Plan, batch_id: str, who: str, moves: list[list[str]]) -> dict
 
 
 class WriteError(Exception):
-    """The data directory could not be written: `code` is read_only, no_space or failed (see the locale
-    file, `upload_write_<code>`), `detail` the system's words."""
+    """The data directory could not be written: `code` is read_only, no_space, failed or unfinished (see the
+    locale file, `upload_write_<code>`), `detail` the system's words."""
 
     def __init__(self, code: str, detail: str = "") -> None:
         self.code, self.detail = code, detail
