@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     # imported here: only the ingest needs them
     from tqdm import tqdm
 
-    from innovisits.ingest.batches import StaleError, commit
+    from innovisits.ingest.batches import StaleError, WriteError, commit
     from innovisits.ingest.plan import Upload, prepare
 
     missing = [str(f) for f in args.files if not f.is_file()]
@@ -54,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
         for _attempt in range(5):  # another ingest finishing first makes the plan stale: check again
             with tqdm(total=total, unit="B", unit_scale=True, file=sys.stderr, disable=total < PROGRESS_FROM) as bar:
                 plan = prepare(uploads, data_dir(), progress=bar.update)
+            _encodings(plan)
             if not plan.ok:
                 return _rejected(plan)
             if args.dry_run:
@@ -68,11 +69,21 @@ def run(args: argparse.Namespace) -> int:
             else:
                 print(f"stored batch {batch}: {summary(plan)}")
             return 0
-    except DataError as error:
+    except (DataError, WriteError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print("error: the data kept changing during the ingest; try again", file=sys.stderr)
     return 3
+
+
+def _encodings(plan: Plan) -> None:
+    """Say which files were read in an encoding other than Unicode, as the upload page's files table does:
+    the encoding was worked out, so the text is worth a look."""
+    from innovisits.ingest.reading import UTF8
+
+    for file in plan.files:
+        if file.encoding and file.encoding not in UTF8:
+            print(f"note: {file.name} was read as {file.encoding}, not UTF-8: check its text", file=sys.stderr)
 
 
 def _rejected(plan: Plan) -> int:

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from innovisits.data.config import ConfigError
+from innovisits.data.paths import UnsafePath
 
 # verb -> module in innovisits.cli with `add_arguments(parser)` and `run(args) -> int`
 VERBS = {
@@ -38,7 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return modules[args.verb].run(args)
-    except ConfigError as error:  # a wrong setting: say which, without a traceback
+    except (ConfigError, UnsafePath) as error:  # a wrong setting or bookkeeping: say which, no traceback
         print(f"error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -14,13 +14,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from innovisits.ingest.batches import UndoError, undo  # here: it imports pandas (slow) for ingest
+    from innovisits.ingest.batches import UndoError, WriteError, undo  # here: it imports pandas (slow) for ingest
 
     try:
         batch = undo(data_dir(), args.batch, who())
     except UndoError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    except WriteError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     rows = ", ".join(f"{table} -{n:,}" for table, n in batch.rows.items())
     print(f"withdrew batch {batch.batch_id}: {rows}")
     return 0

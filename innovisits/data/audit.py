@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from innovisits.data import paths
 from innovisits.data.lock import meta_dir
 
 
@@ -40,6 +41,30 @@ def append(data_dir: Path, event: dict[str, Any]) -> None:
         f.write((json.dumps(event, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8"))
         f.flush()
         os.fsync(f.fileno())
+
+
+def check(data_dir: Path, event: object) -> None:
+    """Raise `paths.UnsafePath` unless the event has the shape `batches` writes: a batch id, and for an
+    added batch its data files and created folders in the data directory (undo moves and removes them)."""
+    if not isinstance(event, dict) or event.get("event") not in ("add", "undo"):
+        raise paths.UnsafePath(f"not an audit event: {str(event)[:80]!r}")
+    batch = paths.batch_id(event.get("batch_id"))
+    if event["event"] == "add":
+        listed = event.get("paths"), event.get("created_dirs")
+        if not all(isinstance(found, list) for found in listed):
+            raise paths.UnsafePath(f"batch {batch} lists no paths")
+        for path in listed[0]:
+            paths.batch_file(data_dir, path, batch)
+        for folder in listed[1]:
+            paths.table_folder(data_dir, folder)
+
+
+def verify(data_dir: Path) -> None:
+    """Check every batch event of the log (a restore checks a backup's log before it is used); other objects
+    are ignored by every reader, anything but an object would break them."""
+    for event in events(data_dir):
+        if not isinstance(event, dict) or event.get("event") in ("add", "undo"):
+            check(data_dir, event)
 
 
 def has(data_dir: Path, event: str, batch_id: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from datetime import date
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -74,3 +75,30 @@ def max_upload_bytes() -> int:
     """The upload size limit: Streamlit's `server.maxUploadSize` (MB), so the page and the ingest agree."""
     settings = tomllib.loads(STREAMLIT_CONFIG.read_text(encoding="utf-8"))
     return int(settings.get("server", {}).get("maxUploadSize", 200)) * 1024 * 1024
+
+
+DATE_RANGE_ENV = "INNOVISITS_DATE_RANGE"
+FIRST_DATE = date(1990, 1, 1)
+
+
+def date_range(today: date | None = None) -> tuple[date, date]:
+    """The visit and follow-up dates accepted, first and last: `INNOVISITS_DATE_RANGE` as `FIRST..LAST` (ISO
+    dates, either may be left out), else 1990-01-01 to 31 December of next year. A date outside is a typo
+    (9999-12-31, 0001-01-01); accepted, one such date would make every period chart span thousands of years."""
+    default = (FIRST_DATE, date((today or date.today()).year + 1, 12, 31))
+    configured = os.environ.get(DATE_RANGE_ENV, "").strip()
+    if not configured:
+        return default
+    first, dots, last = configured.partition("..")
+    try:
+        if not dots:
+            raise ValueError("no '..'")
+        given = zip((first.strip(), last.strip()), default, strict=True)
+        found = tuple(date.fromisoformat(value) if value else fallback for value, fallback in given)
+    except ValueError as error:
+        raise ConfigError(
+            f"{DATE_RANGE_ENV}={configured!r} is not a date range ({error}): write it as 1990-01-01..2030-12-31"
+        ) from error
+    if found[0] > found[1]:
+        raise ConfigError(f"{DATE_RANGE_ENV}={configured!r}: the first date is after the last")
+    return found

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from innovisits.data import audit
+from innovisits.data import audit, paths
 from innovisits.data.lock import meta_dir
 
 PAUSE_ENV = "INNOVISITS_INGEST_PAUSE"  # seconds to wait between renames: lets a test kill us midway
@@ -51,9 +51,42 @@ def _pause() -> None:
         time.sleep(seconds)
 
 
+def read(data_dir: Path) -> dict[str, Any]:
+    """The journal, checked: raises `paths.UnsafePath` unless every rename is one `batches` writes (a staged
+    file into its table's folder, or a batch file into the trash) and every path stays in the data directory.
+    A journal from anywhere else (a restored archive, a hand edit) is never acted on."""
+    try:
+        entry = json.loads(path(data_dir).read_text(encoding="utf-8"))
+        return check(data_dir, entry)
+    except ValueError as error:  # JSONDecodeError and UnsafePath alike
+        raise paths.UnsafePath(f"{path(data_dir)} is not a journal InnoVisits wrote ({error})") from error
+
+
+def check(data_dir: Path, entry: object) -> dict[str, Any]:
+    """The entry when it is safe to carry out (see `read`), else `paths.UnsafePath`."""
+    try:
+        op, record, moves = entry["op"], entry["record"], entry["moves"]
+        batch = paths.batch_id(record["batch_id"])
+        audit.check(data_dir, record)
+        if record["event"] != op:
+            raise paths.UnsafePath(f"a {op!r} journal holds a {record['event']!r} record")
+        kept = {"add": "staging", "undo": "trash"}[op]
+        for src, dst in moves:
+            staged, placed = (src, dst) if op == "add" else (dst, src)
+            paths.bookkeeping(data_dir, staged, f"{kept}/{batch}")
+            paths.batch_file(data_dir, placed, batch)
+        for folder in entry.get("remove_dirs", []):
+            paths.table_folder(data_dir, folder)
+    except paths.UnsafePath:
+        raise
+    except (KeyError, TypeError, AttributeError, ValueError) as error:
+        raise paths.UnsafePath(f"malformed journal ({error!r})") from error
+    return entry
+
+
 def finish(data_dir: Path) -> None:
     """Carry out the journal: idempotent, so recovery can run it again after a crash at any point."""
-    entry = json.loads(path(data_dir).read_text(encoding="utf-8"))
+    entry = read(data_dir)
     for src, dst in entry["moves"]:
         source, target = data_dir / src, data_dir / dst
         if source.exists():
@@ -98,10 +131,11 @@ class Pending:
 
 def pending(data_dir: Path) -> Pending:
     """What a reader must read instead of the files on disk; nothing when no journal was left behind (or it
-    cannot be read: a torn journal was never acted on, since it is renamed into place whole)."""
+    cannot be read: a torn journal was never acted on, since it is renamed into place whole; nor when it is
+    not one InnoVisits wrote, which no writer acts on either)."""
     try:
-        entry = json.loads(path(data_dir).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        entry = read(data_dir)
+    except (OSError, ValueError):  # none, torn or unsafe: nothing to read instead
         return Pending()
     renamed, removed = {}, set()
     for src, dst in entry.get("moves", []):

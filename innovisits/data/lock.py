@@ -81,9 +81,10 @@ def writing(data_dir: Path) -> Iterator[bool]:
 
 
 @contextmanager
-def reading(data_dir: Path) -> Iterator[None]:
+def reading(data_dir: Path, *, timeout: float | None = None) -> Iterator[None]:
     """For readers: hold the lock shared while listing and reading files, without creating anything. With no
-    lock file (a directory never written to by InnoVisits, or read-only) there is no writer to wait for."""
+    lock file (a directory never written to by InnoVisits, or read-only) there is no writer to wait for.
+    With a `timeout` (seconds) raises `LockTimeout` instead of waiting longer for a writer."""
     try:
         fd = os.open(lock_path(data_dir), os.O_RDONLY | os.O_CLOEXEC)
     except OSError:
@@ -92,7 +93,7 @@ def reading(data_dir: Path) -> Iterator[None]:
         yield
         return
     try:
-        _acquire(fd, lock_path(data_dir), shared=True, timeout=None)
+        _acquire(fd, lock_path(data_dir), shared=True, timeout=timeout)
         yield
     finally:
         os.close(fd)

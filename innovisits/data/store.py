@@ -14,11 +14,13 @@ within `config.memory_limit()`.
 from __future__ import annotations
 
 import contextlib
+import difflib
 import fcntl
 import hashlib
 import os
 import stat as stat_module
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -134,7 +136,7 @@ def cache_file(data_dir: Path | str, version: tuple, cache_dir: Path) -> Path:
     """The database file of one version of one data directory; the setup SQL and DuckDB's version are part of
     the key, so changing either rebuilds it."""
     setup = [sql.load(name) for name in ("setup/schema", *DERIVED_SETUP)]
-    key = repr((version, setup, duckdb.__version__))
+    key = repr((version, setup, duckdb.__version__, config.date_range()))
     where = str(data_dir) if config.is_url(data_dir) else str(Path(data_dir).resolve())
     return cache_dir / f"{_digest(where)}-{_digest(key)}.duckdb"
 
@@ -155,41 +157,96 @@ def empty_table(con: duckdb.DuckDBPyConnection, table: str) -> duckdb.DuckDBPyRe
     return typed_nulls.filter(duckdb.ConstantExpression(False))
 
 
+Reader = Callable[[list[str]], duckdb.DuckDBPyRelation]
+_KIND_WORDS = {".csv": "CSV", ".parquet": "Parquet"}
+_TYPE_WORDS = {"DATE": "a date (2019-03-14)", "INTEGER": "a whole number", "DOUBLE": "a number"}
+
+
+def readers(con: duckdb.DuckDBPyConnection) -> dict[str, Reader]:
+    """How each format is read: CSV with every column as text (so codes such as "001" keep their zeros; the
+    schema casts afterwards), Parquet as typed; several files matched by column name."""
+    return {
+        "csv": lambda paths: con.read_csv(paths, header=True, all_varchar=True, union_by_name=True, encoding="utf-8"),
+        "parquet": lambda paths: con.read_parquet(paths, union_by_name=True),
+    }
+
+
 @dataclass(frozen=True)
 class Part:
     """Some of a table's files (all its CSV files, or all its Parquet files), read as one typed relation."""
 
-    files: str  # their names, relative to the data directory, for messages
+    paths: tuple[str, ...]
+    reader: Reader
     relation: duckdb.DuckDBPyRelation
 
 
 def read_table(con: duckdb.DuckDBPyConnection, data_dir: Path | str, table: str) -> list[Part]:
-    """The one loader of stored data: a table's CSV files (every column as text, so codes such as "001" keep
-    their zeros) and its Parquet files, each matched to the schema by column name and cast to its types. The
-    store copies these relations into its snapshot; an ingest reads them in place as views."""
+    """The one loader of stored data: a table's CSV and Parquet files, each matched to the schema by column
+    name and cast to its types. The store copies these relations into its snapshot; an ingest reads them in
+    place as views. A file that cannot be read is named, with the column at fault (`explain`)."""
     files = table_files(data_dir, table)
     columns = schema()[table]
-    readers = (
-        (
-            files.csv,
-            lambda paths: con.read_csv(paths, header=True, all_varchar=True, union_by_name=True, encoding="utf-8"),
-        ),
-        (files.parquet, lambda paths: con.read_parquet(paths, union_by_name=True)),
-    )
     parts = []
-    for paths, reader in readers:
+    for paths, reader in ((files.csv, readers(con)["csv"]), (files.parquet, readers(con)["parquet"])):
         if not paths:
             continue
-        names = ", ".join(str(p).removeprefix(f"{data_dir}/") for p in paths)
+        names = tuple(str(p) for p in paths)
         try:
-            source = reader([str(p) for p in paths])
-            missing = [c.name for c in columns if c.is_required and c.name not in source.columns]
-            if missing:
-                raise DataError(f"missing required column(s) {', '.join(missing)}")
+            source = reader(list(names))
+            if any(c.is_required and c.name not in source.columns for c in columns):
+                raise DataError("a required column is missing")
         except (duckdb.Error, DataError) as error:
-            raise DataError(f"Table {table!r} could not be read from {names}: {error}") from error
-        parts.append(Part(names, source.select(*[_typed(c, source.columns) for c in columns])))
+            raise DataError(explain(data_dir, table, names, reader)) from error
+        parts.append(Part(names, reader, source.select(*[_typed(c, source.columns) for c in columns])))
     return parts
+
+
+def shown_name(data_dir: Path | str, path: Path | str) -> str:
+    """A file as a page may show it: relative to the data directory (never the server's own path)."""
+    return str(path).removeprefix(f"{data_dir}/")
+
+
+def _instead(wanted: str, present: list[str]) -> str:
+    """The header that looks like a misspelling of `wanted` (visit_idd for visit_id), or the headers there are."""
+    close = difflib.get_close_matches(wanted, present, n=1, cutoff=0.6)
+    if close:
+        return f" (it has {close[0]!r}: check the header's spelling)"
+    return f" (its columns: {', '.join(present[:12])})"
+
+
+def explain(data_dir: Path | str, table: str, paths: tuple[str, ...], reader: Reader) -> str:
+    """Which file and column broke a table's load, in words: no DuckDB text (SQL, server paths)."""
+    for path in paths:
+        name = shown_name(data_dir, path)
+        try:
+            source = reader([path])
+            source.aggregate("count(*)").fetchall()
+        except duckdb.Error:
+            return f"{name} is not a readable {_KIND_WORDS[Path(str(path)).suffix]} file"
+        for column in schema()[table]:
+            if column.name not in source.columns:
+                if column.is_required:
+                    return f"{name} has no column {column.name!r}{_instead(column.name, source.columns)}"
+                continue
+            value = duckdb.ColumnExpression(column.name)
+            try:
+                typed = source.select(value.cast(duckdb.sqltype(column.type)).alias("v"))
+                typed.aggregate([duckdb.FunctionExpression("min", duckdb.ColumnExpression("v"))]).fetchall()
+            except duckdb.Error as error:
+                detail = str(error).splitlines()[0].split(": ", 1)[-1][:160]
+                word = _TYPE_WORDS.get(column.type, column.type)
+                return f"{name}, column {column.name!r}: a value is not {word} ({detail})"
+            if column.is_required and source.filter(value.isnull()).limit(1).fetchall():
+                return f"{name}, column {column.name!r}: a row has no value (one is required)"
+    return f"table {table!r} could not be read from {', '.join(shown_name(data_dir, p) for p in paths)}"
+
+
+def _holds(source: duckdb.DuckDBPyRelation, column: str, value: object) -> bool:
+    """Whether a file's column holds the (typed) value."""
+    if column not in source.columns:
+        return False
+    typed = duckdb.ColumnExpression(column).cast(duckdb.sqltype("DATE"))
+    return bool(source.filter(typed == duckdb.ConstantExpression(value)).limit(1).fetchall())
 
 
 class Store:
@@ -212,6 +269,7 @@ class Store:
         self.con.execute(sql.load("setup/schema"))
         for table in TABLES:
             self._load(table)
+        self._check_dates()
         for name in DERIVED_SETUP:
             self.con.execute(sql.load(name))
         return self.con
@@ -248,7 +306,27 @@ class Store:
             try:
                 part.relation.insert_into(table)
             except duckdb.Error as error:  # a value that does not cast to its column's type
-                raise DataError(f"Table {table!r} could not be read from {part.files}: {error}") from error
+                raise DataError(explain(self.data_dir, table, part.paths, part.reader)) from error
+
+    def _check_dates(self) -> None:
+        """Refuse dates outside config.date_range(), naming the file (they would stretch every period chart)."""
+        first, last = config.date_range()
+        for table, column, n_found, found in self.execute(
+            "store_dates_out_of_range", first=first, last=last
+        ).fetchall():
+            where = next(
+                (
+                    shown_name(self.data_dir, path)
+                    for part in read_table(self.con, self.data_dir, table)
+                    for path in part.paths
+                    if _holds(part.reader([path]), column, found)
+                ),
+                table,
+            )
+            raise DataError(
+                f"{where}, column {column!r}: the date {found} is outside the accepted range {first} to {last} "
+                f"({n_found:,} row(s)): correct the file, or set INNOVISITS_DATE_RANGE"
+            )
 
     def execute(self, name: str, filters: Filters | None = None, **values: Any) -> duckdb.DuckDBPyConnection:
         """Run `queries/<name>.sql` on its own cursor (one per call, so threads never share one)."""

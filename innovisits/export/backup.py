@@ -4,7 +4,9 @@ A backup is a tar.gz holding `data/<path>` for every file and a `manifest.json` 
 sha256. It is taken under the data directory's shared lock (see `locking`), so a running upload either is
 wholly in it or not at all. A restore checks every byte against the manifest in a staging directory beside
 the target before it touches the target, then swaps the directories by rename: a corrupt, truncated or
-hostile archive (absolute paths, `..`, links) is refused and the target is left as it was.
+hostile archive (absolute paths, `..`, links) is refused and the target is left as it was. So is an archive
+whose bookkeeping (journal, audit log) names paths InnoVisits never writes: the next ingest, undo or store
+load would act on them.
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import IO
 
+from innovisits.data import audit, journal, paths
 from innovisits.data.config import PROJECT_DIR
-from innovisits.data.lock import BOOKKEEPING_DIR, LOCK_NAME, data_lock
+from innovisits.data.lock import BOOKKEEPING_DIR, LOCK_NAME, data_lock, reading
 
 FORMAT = "innovisits-backup"
 FORMAT_VERSION = 1
@@ -135,7 +138,7 @@ def backup(data_dir: Path, out: Path, *, timeout: float | None = None) -> Manife
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(f".{out.name}.{os.getpid()}.partial")
     try:
-        with data_lock(data_dir, shared=True, timeout=timeout), partial.open("wb") as sink:
+        with reading(data_dir, timeout=timeout), partial.open("wb") as sink:  # writes nothing in data_dir
             with tarfile.open(fileobj=sink, mode="w:gz") as tar:
                 entries = [_add_file(tar, data_dir, relative) for relative in snapshot_files(data_dir)]
                 manifest = Manifest(datetime.now(UTC).isoformat(timespec="seconds"), app_version(), tuple(entries))
@@ -240,7 +243,8 @@ def _extract_verified(archive: Path, staging: Path) -> Manifest:
     if raw_manifest is None:
         raise BackupError(f"{archive} has no {MANIFEST}: partial, or not an InnoVisits backup; nothing was changed")
     manifest = Manifest.from_json(raw_manifest)
-    _check(manifest, found, archive)
+    _check(manifest, found, archive, staging)
+    _check_bookkeeping(staging, archive)
     return manifest
 
 
@@ -254,9 +258,11 @@ def _write(source: IO[bytes], dest: Path, mtime: float, relative: str) -> FileEn
     return FileEntry(relative, reader.size, reader.sha.hexdigest())
 
 
-def _check(manifest: Manifest, found: dict[str, FileEntry], archive: Path) -> None:
+def _check(manifest: Manifest, found: dict[str, FileEntry], archive: Path, staging: Path) -> None:
     listed = {f.path: f for f in manifest.files}
     problems: list[str] = []
+    if unsafe := sorted(p for p in listed if not _is_inside(staging, p)):
+        problems.append(f"{len(unsafe)} unsafe path(s), e.g. {unsafe[0]!r}")
     if missing := sorted(listed.keys() - found.keys()):
         problems.append(f"{len(missing)} file(s) missing, e.g. {missing[0]}")
     if extra := sorted(found.keys() - listed.keys()):
@@ -265,6 +271,28 @@ def _check(manifest: Manifest, found: dict[str, FileEntry], archive: Path) -> No
         problems.append(f"{len(changed)} file(s) fail their checksum, e.g. {changed[0]}")
     if problems:
         raise BackupError(f"{archive} does not match its manifest: {'; '.join(problems)}; nothing was changed")
+
+
+def _is_inside(staging: Path, listed: str) -> bool:
+    """A manifest path names a file inside the restored directory."""
+    try:
+        paths.inside(staging, listed)
+    except paths.UnsafePath:
+        return False
+    return True
+
+
+def _check_bookkeeping(staging: Path, archive: Path) -> None:
+    """The restored journal and audit log name only paths InnoVisits writes, inside the data directory:
+    recovery would carry out the journal's renames, and undo would move a logged batch's files."""
+    try:
+        if journal.path(staging).exists():
+            journal.read(staging)
+        audit.verify(staging)
+    except paths.UnsafePath as error:
+        raise BackupError(
+            f"{archive} holds bookkeeping InnoVisits did not write ({error}); nothing was changed"
+        ) from error
 
 
 def _swap_in(staging: Path, target: Path, timeout: float | None) -> None:

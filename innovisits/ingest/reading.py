@@ -1,11 +1,14 @@
-"""Bytes as people save them -> rows of text. Decoding tries UTF-8 (with or without BOM), then the Hong
-Kong Excel encodings (CP950, Big5-HKSCS), then charset-normalizer's guess; DuckDB's CSV reader then parses
+"""Bytes as people save them -> rows of text. Decoding tries UTF-16 with a BOM, UTF-8 (with or without BOM),
+then the Hong Kong Excel encodings (CP950, Big5-HKSCS), then GB18030; a file none of them reads is refused
+(a guess such as cp1250 would store mojibake without a word); DuckDB's CSV reader then parses
 quotes, embedded commas and newlines, CRLF, with every value kept as text (the schema checks come later)."""
 
 from __future__ import annotations
 
 import codecs
+import csv
 import functools
+import io
 import operator
 import tempfile
 from collections.abc import Callable, Iterable
@@ -20,7 +23,8 @@ from innovisits.data import sql
 if TYPE_CHECKING:
     pass
 
-ENCODINGS = ("utf-8-sig", "cp950", "big5hkscs")
+ENCODINGS = ("utf-8-sig", "cp950", "big5hkscs", "gb18030")  # in this order; any other file is refused
+UTF8 = ("utf-8-sig", "utf-16")  # Unicode: nothing guessed
 CHUNK = 1 << 20
 MAX_COLUMNS = 200  # every upload format has a dozen columns; thousands would only cost minutes to parse
 _SIGNATURES = {b"PK\x03\x04": "xlsx", b"\xd0\xcf\x11\xe0": "xls", b"%PDF": "pdf"}
@@ -56,12 +60,7 @@ def decode(data: bytes, progress: Callable[[int], None] | None = None) -> tuple[
         except UnicodeDecodeError:
             continue
         return (data.removeprefix(codecs.BOM_UTF8) if utf8 else text.encode("utf-8")), encoding
-    import charset_normalizer  # only for the rare file no listed encoding reads
-
-    best = charset_normalizer.from_bytes(data).best()
-    if best is None:
-        raise Unreadable("not_text")
-    return str(best).encode("utf-8"), best.encoding
+    raise Unreadable("not_text")
 
 
 def _decode_in_chunks(data: bytes, encoding: str, progress: Callable[[int], None] | None, keep: bool) -> str:
@@ -105,23 +104,47 @@ def load(
     columns = text[: 1 << 20].split(b"\n", 1)[0].count(b",") + 1  # quoted commas count too: only a bound
     if columns > MAX_COLUMNS:
         raise Unreadable("too_many_columns", columns=columns, limit=MAX_COLUMNS)
+    text = text.replace(b"\r\n", b"\n")  # one line end, in values too
+    longest = {"max_line_size": max(len(text) + 1, 2 << 20)}  # a quoted value may be as long as the file
     with tempfile.TemporaryDirectory(prefix="innovisits-read-") as tmp:
         path = Path(tmp) / "upload.csv"
-        path.write_bytes(text.replace(b"\r\n", b"\n"))  # one line end, in values too
-        del text
+        path.write_bytes(text)
         try:
-            headers = list(con.read_csv(str(path), **_CSV_OPTIONS).columns)
+            headers = list(con.read_csv(str(path), **_CSV_OPTIONS, **longest).columns)
+            if len(headers) > MAX_COLUMNS:  # a wide row among the sniffed ones: reading it would run out of memory
+                _check_rows(text, quotes=False)
+                raise Unreadable("too_many_columns", columns=len(headers), limit=MAX_COLUMNS)
             names = [f"c{i}" for i in range(len(headers))]
-            raw = con.sql(sql.load("ingest/read_upload"), params={"path": str(path), "names": names})
+            raw = con.sql(sql.load("ingest/read_upload"), params={"path": str(path), "names": names, **longest})
             raw.create(name)
         except duckdb.Error as error:
+            _check_rows(text)  # names the row of an unclosed quote or an overlong row
             detail = str(error).replace(str(path), "the file").splitlines()[0][:200]
             raise Unreadable("not_csv", detail=detail) from error
+        finally:
+            del text
     relation = _cleaned(con, name, names)
     rows = relation.count("*").fetchall()[0][0]
     if not rows:
         raise Unreadable("no_rows")
     return Loaded(headers, name, relation, encoding, rows)
+
+
+def _check_rows(text: bytes, *, quotes: bool = True) -> None:
+    """Read the rows as Python's csv module does, and raise Unreadable naming the row (as a spreadsheet
+    numbers it) of the first that has more than MAX_COLUMNS fields or, with `quotes`, that opens a quote
+    never closed or has text after a closing quote (DuckDB's own error names neither)."""
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))  # a quoted value may be the whole file
+    rows = csv.reader(io.StringIO(text.decode("utf-8"), newline=""), delimiter=",", quotechar='"', strict=True)
+    number = 0
+    try:
+        for number, row in enumerate(rows, start=1):
+            if len(row) > MAX_COLUMNS:
+                raise Unreadable("too_many_fields", row=number, fields=len(row), limit=MAX_COLUMNS)
+    except csv.Error as error:
+        if quotes:
+            code = "unclosed_quote" if "unexpected end of data" in str(error) else "bad_quote"
+            raise Unreadable(code, row=number + 1) from error
 
 
 _CSV_OPTIONS = {

@@ -12,7 +12,7 @@ import duckdb
 
 from innovisits.data import sql
 from innovisits.data.filters import Filters
-from innovisits.data.store import TABLES, DataError, connect, data_version, empty_table, read_table
+from innovisits.data.store import TABLES, DataError, Store, connect, data_version, empty_table, read_table
 
 
 class Snapshot:
@@ -36,4 +36,13 @@ class Snapshot:
         try:
             return sql.records(sql.run(self.con, name, {**Filters().params(), **values}))
         except duckdb.Error as error:
-            raise DataError(f"The stored data could not be read: {error}") from error
+            raise self._explained(error) from error
+
+    def _explained(self, error: Exception) -> DataError:
+        """The store's own words for a stored file that cannot be read (file and column, no SQL); loading
+        the store finds it. DuckDB's text only when the store reads fine (then the fault is not a file's)."""
+        try:
+            Store(self.data_dir, in_memory=True)
+        except DataError as found:
+            return found
+        return DataError(f"The stored data could not be read: {str(error).splitlines()[0]}")

@@ -17,13 +17,15 @@ import duckdb
 
 from innovisits import i18n
 from innovisits.data import sql
+from innovisits.data.config import date_range
 from innovisits.ingest.resolve import Resolver
 from innovisits.ingest.rules import TABLES, TableRule
 
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y年%m月%d日", "%Y/%m/%d", "%d-%m-%Y", "%d.%m.%Y")
 _WHOLE = re.compile(r"-?\d+")
-_ISO_DATE = re.compile(r"[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}")  # ASCII digits only: pandas decides the rest
-_PLAIN_WHOLE = re.compile(r"-?[0-9]{1,15}")  # exact as a float too, so pandas would read it the same
+_ISO_DATE = re.compile(r"[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}")  # ASCII digits only: strptime decides the rest
+_ANY_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_PLAIN_WHOLE = re.compile(r"-?[0-9]{1,100}")  # read by int(): exact at any length (shown as written)
 _NAMES = itertools.count()  # tables made here get unique names
 
 
@@ -100,7 +102,7 @@ def _normalised(rule: TableRule, column: str, values: list[str], resolvers: Mapp
         plain = _plain_iso_date if kind == "DATE" else _plain_whole_number
         known = {v: plain(v) for v in values}
         others = [v for v, n in known.items() if n is None]
-        if others:  # pandas' parsers define what else is accepted; imported only for such values
+        if others:  # the date formats, or pandas' number parser (imported only for such values)
             known.update(zip(others, (_parsed_dates if kind == "DATE" else _parsed_numbers)(others), strict=True))
         return [known[v] for v in values]
     return values
@@ -122,13 +124,19 @@ def _plain_whole_number(value: str) -> str | None:
 
 
 def _parsed_dates(values: list[str]) -> list[str]:
-    import pandas as pd
-
-    series = pd.Series(values, dtype=object)
-    parsed = pd.Series(pd.NaT, index=series.index)
-    for fmt in DATE_FORMATS:
-        parsed = parsed.fillna(pd.to_datetime(series, format=fmt, errors="coerce"))
-    return list(parsed.dt.strftime("%Y-%m-%d").where(parsed.notna(), series))
+    """Each value in the first of DATE_FORMATS that reads it, as an ISO date (any year: the range check
+    names a year such as 0001 or 9999 instead of failing on it), else as written."""
+    found = []
+    for value in values:
+        for fmt in DATE_FORMATS:
+            try:
+                found.append(datetime.datetime.strptime(value, fmt).date().isoformat())
+                break
+            except ValueError:
+                continue
+        else:
+            found.append(value)
+    return found
 
 
 def _parsed_numbers(values: list[str]) -> list[str]:
@@ -147,6 +155,8 @@ def _failures(
     checks: list[tuple[str, dict[str, object], list[bool]]] = []  # code, params, passes (per value)
     if kind == "DATE":
         checks.append(("bad_date", {}, _iso_dates(values)))
+        first, last = date_range()
+        checks.append(("date_out_of_range", {"first": first, "last": last}, _in_date_range(values)))
     if kind == "INTEGER":
         checks.append(("bad_integer", {}, [bool(_WHOLE.fullmatch(v)) for v in values]))
     if column in rule.ranges:
@@ -171,15 +181,23 @@ def _failures(
 
 
 def _iso_dates(values: list[str]) -> list[bool]:
-    """Whether each (normalised) value is an ISO date as pandas reads one."""
-    known = {v: True for v in values if _plain_iso_date(v)}
-    others = [v for v in values if v not in known]
-    if others:
-        import pandas as pd
+    """Whether each (normalised) value is an ISO date."""
+    return [_date(v) is not None for v in values]
 
-        parsed = pd.to_datetime(pd.Series(others, dtype=object), format="%Y-%m-%d", errors="coerce").notna()
-        known.update(zip(others, parsed, strict=True))
-    return [bool(known[v]) for v in values]
+
+def _date(value: str) -> datetime.date | None:
+    if not _ANY_ISO_DATE.fullmatch(value):
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _in_date_range(values: list[str]) -> list[bool]:
+    """Within config.date_range() (a value that is not a date passes: the date check catches it)."""
+    first, last = date_range()
+    return [(found := _date(v)) is None or first <= found <= last for v in values]
 
 
 def _within(values: list[str], low: int, high: int) -> list[bool]:

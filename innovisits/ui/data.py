@@ -48,11 +48,26 @@ def derived(name: str, compute: Callable[[Store], Any]) -> Any:
     return _derived(str(directory), data_version(directory), name, compute)
 
 
-def load_or_stop() -> Store:
-    """The store, or a clear message on the page (never a traceback) when a data file is unreadable."""
+# Pages that keep working when a data file cannot be read: they say which (data quality), or let staff
+# sign in and withdraw the batch that brought it (history).
+PAGES_WITHOUT_DATA = ("data_quality", "sign_in", "upload", "history")
+
+
+def load() -> Store | DataError | ConfigError:
+    """The store, or the error that says which data file (and column) cannot be read."""
     try:
         with st.spinner(t("loading")):
             return store()
     except (DataError, ConfigError) as error:
-        st.error(t("data_error", error=str(error)), icon=":material/error:")
-        st.stop()
+        return error
+
+
+def load_or_stop() -> Store:
+    """The store, or a clear message on the page (never a traceback) when a data file is unreadable: which
+    file and column, without the server's paths or DuckDB's SQL (see `store.explain`)."""
+    found = load()
+    if isinstance(found, Store):
+        return found
+    st.error(t("data_error", error=str(found)), icon=":material/error:")
+    st.caption(t("data_error_help"))
+    st.stop()

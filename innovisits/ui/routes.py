@@ -7,8 +7,9 @@ from pathlib import Path
 
 import streamlit as st
 
+from innovisits.data.store import Store
 from innovisits.ui import auth, presenter, sidebar
-from innovisits.ui.data import load_or_stop
+from innovisits.ui.data import PAGES_WITHOUT_DATA, load, load_or_stop
 from innovisits.ui.language import t
 
 PAGES_DIR = Path(__file__).resolve().parents[2] / "pages"
@@ -65,7 +66,9 @@ def run() -> None:
         return
     sidebar.language_selector()
     navigation = st.navigation(menu(), expanded=True)
-    load_or_stop()
-    sidebar.sidebar_filters()
-    presenter.sidebar()
+    if isinstance(load(), Store):
+        sidebar.sidebar_filters()
+        presenter.sidebar()
+    elif navigation.url_path not in PAGES_WITHOUT_DATA:  # those say what is wrong, or need no data
+        load_or_stop()
     navigation.run()

@@ -63,6 +63,18 @@ def _sync_url(current: Filters) -> None:
             del st.query_params[key]
 
 
+def _keep_dates_within(min_value: date, max_value: date) -> None:
+    """A date from a shared link that the date filters cannot show (before the first visit, 9999-12-31) is
+    dropped with a notice; given to the widget, Streamlit would stop the page (ValueBelowMin/ValueAboveMax)."""
+    for name in ("date_from", "date_to"):
+        value = st.session_state.get(WIDGET_KEYS[name])
+        if value is not None and not min_value <= value <= max_value:
+            st.session_state[WIDGET_KEYS[name]] = None
+            label = t(f"filter_{name.removeprefix('date_')}")
+            shown = {"value": value.isoformat(), "first": min_value.isoformat(), "last": max_value.isoformat()}
+            st.toast(t("filter_date_dropped", label=label, **shown), icon=":material/event_busy:")
+
+
 def keep_choices() -> None:
     """On a run that draws no sidebar (presenter mode), keep the language and filters chosen in it: Streamlit
     forgets a widget's value after a run that does not draw it, unless the value is set again."""
@@ -112,6 +124,7 @@ def sidebar_filters() -> Filters:
     span = choices["date_span"].iloc[0]
     first = span["first_visit_date"]
     bounds = {"min_value": first.date() if pd.notna(first) else date(2000, 1, 1), "max_value": date(2100, 12, 31)}
+    _keep_dates_within(**bounds)
     # One above the other: side by side, the sidebar is too narrow to show a whole date.
     bar.date_input(t("filter_from"), key=WIDGET_KEYS["date_from"], format="YYYY-MM-DD", **bounds)
     bar.date_input(t("filter_to"), key=WIDGET_KEYS["date_to"], format="YYYY-MM-DD", **bounds)

@@ -9,9 +9,9 @@ import streamlit as st
 from innovisits import ui
 from innovisits.data import audit
 from innovisits.data.config import MAX_UPLOAD_ROWS, data_dir, max_upload_bytes
-from innovisits.data.store import SUMMARY_KEYS
+from innovisits.data.store import SUMMARY_KEYS, DataError
 from innovisits.ingest import templates
-from innovisits.ingest.batches import StaleError, UndoError, commit, undo
+from innovisits.ingest.batches import StaleError, UndoError, WriteError, commit, undo
 from innovisits.ingest.plan import Plan, Upload, prepare
 
 ROUND_KEY = "upload_round"  # a new uploader (empty) after each stored upload
@@ -51,8 +51,14 @@ def uploaded_files() -> list[Upload]:
 
 
 def check(uploads: list[Upload]) -> Plan:
-    with st.spinner(ui.t("upload_checking")):
-        return prepare(uploads, data_dir())
+    """The upload checked against the store; when a stored file cannot be read, which one, and stop."""
+    try:
+        with st.spinner(ui.t("upload_checking")):
+            return prepare(uploads, data_dir())
+    except DataError as error:
+        st.error(ui.t("data_error", error=str(error)), icon=":material/error:")
+        st.caption(ui.t("data_error_help"))
+        st.stop()
 
 
 def _files_table(plan: Plan) -> None:
@@ -133,6 +139,9 @@ def confirm(plan: Plan, user: str) -> None:
     except StaleError:
         st.warning(ui.t("upload_stale"), icon=":material/refresh:")
         return
+    except WriteError as error:
+        st.error(ui.t(f"upload_write_{error.code}", detail=error.detail), icon=":material/block:")
+        return
     added = ", ".join(f"{ui.t(f'upload_kind_{t}')} +{n:,}" for t, n in plan.counts().items())
     st.session_state[DONE_KEY] = ui.t("upload_stored", batch=batch, summary=added)
     st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1
@@ -175,6 +184,9 @@ def history(user: str) -> None:
             undo(data_dir(), batch, user)
         except UndoError as error:
             st.error(str(error))
+            return
+        except WriteError as error:
+            st.error(ui.t(f"upload_write_{error.code}", detail=error.detail), icon=":material/block:")
             return
         st.session_state[DONE_KEY] = ui.t("history_withdrawn_done", batch=batch)
         st.session_state.pop("history_sure", None)

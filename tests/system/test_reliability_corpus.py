@@ -132,6 +132,21 @@ def test_a_sample_is_accepted_correctly_or_rejected_and_stores_nothing(files, da
     assert counts["accept"] >= 4 and counts["reject"] >= 10
 
 
+@pytest.mark.parametrize("name", corpus.ATTACKS)
+def test_each_attack_class_ends_in_its_own_message(files, data, name):
+    """The attack classes of issue 16: each is accepted, or refused with its own reason in both languages
+    (never a traceback, an out-of-memory error or DuckDB's words), and nothing is stored."""
+    before = f.tree_hash(data)
+    with time_limit(LIMIT_SECONDS, name):
+        plan = prepare([Upload(name, files[name])], data)
+    expected = corpus.ATTACKS[name]
+    assert [p.code for p in plan.problems] == ([expected] if expected else []), plan.problems
+    assert outcome(plan, name) == ("reject" if expected else "accept")
+    for problem in plan.problems:
+        assert_reason(problem.code, dict(problem.params), "zh")
+    assert f.tree_hash(data) == before
+
+
 def test_hostile_text_is_kept_exactly(files, data):
     plan = prepare([Upload("x.csv", files["rtl_override_host.csv"])], data)
     assert plan.new["visits"]["host"][0] == "Lamp\u202eskrow"
