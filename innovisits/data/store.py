@@ -26,7 +26,7 @@ from typing import Any
 
 import duckdb
 
-from innovisits.data import config, engine, journal, lock, sql
+from innovisits.data import audit, bucket, config, engine, journal, lock, sql
 from innovisits.data.filters import Filters
 
 FORMATS = ("csv", "parquet")  # a table's files of each format, read in this order
@@ -53,10 +53,20 @@ class TableFiles:
 def table_files(data_dir: Path | str, table: str) -> TableFiles:
     """The files a table is read from, in a stable order (listed by DuckDB when the directory is a URL)."""
     if config.is_url(data_dir):
-        found = engine.table_files(connect(), str(data_dir), (table,))
+        found = _bucket_files(str(data_dir), (table,))
         return TableFiles(*(tuple(f.path for f in found if f.file_format == ext) for ext in ("csv", "parquet")))
     listed = _local_files(Path(data_dir), table, journal.pending(Path(data_dir)))
     return TableFiles(*(tuple(Path(data_dir) / where for _, where, _ in listed[ext]) for ext in FORMATS))
+
+
+def _bucket_files(url: str, tables: tuple[str, ...]) -> list[engine.DataFile]:
+    """The files of these tables in a bucket as published: the manifest is read first, then the objects
+    listed, and batch objects it does not name as active are left out (an upload still writing them, or a
+    withdrawn batch not yet deleted), so a reader sees each batch whole or not at all."""
+    active = {path for b in audit.batches(url) if b.is_active for path in b.paths}
+    listing = bucket.list_files(url)
+    hidden = {f.relative_path for f in listing if bucket.is_batch_object(f.relative_path)} - active
+    return engine.table_files(connect(), url, tables, listing, frozenset(hidden))
 
 
 Listed = tuple[str, str, os.stat_result]  # name in the data directory, where the file is now, its stat
@@ -88,9 +98,7 @@ def _local_files(data_dir: Path, table: str, pending: journal.Pending) -> dict[s
 def data_version(data_dir: Path | str) -> tuple[tuple[str, int, int], ...]:
     """A cheap fingerprint of every table file (name, size, mtime): it changes whenever the data does."""
     if config.is_url(data_dir):
-        return tuple(
-            (f.relative_path, f.size, f.modified_ns) for f in engine.table_files(connect(), str(data_dir), TABLES)
-        )
+        return tuple((f.relative_path, f.size, f.modified_ns) for f in _bucket_files(str(data_dir), TABLES))
     pending = journal.pending(Path(data_dir))
     version = []
     for table in TABLES:

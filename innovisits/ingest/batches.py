@@ -6,20 +6,31 @@ written and fsynced, each file is renamed to `<data dir>/<table>/batch-<batch>.p
 is appended, and the journal removed (`data.journal`). A crash before the journal exists leaves only staging
 files (the batch never happened); after it, readers see the whole batch and the next writer (or the
 `recover` verb) completes the renames and the audit record. Undo is the same with renames into
-`.innovisits/trash/`."""
+`.innovisits/trash/`.
+
+On a bucket (an s3:// data directory) there is no rename and no lock: the batch's Parquet objects are
+written first under their final names, then the audit log object, which is also the manifest readers go by,
+is rewritten with the new event only if nobody else rewrote it meanwhile (`bucket.publish`). Until then the
+objects are invisible, so a batch is there whole or not at all for every replica; undo publishes the
+withdrawal the same way, and a later writer deletes the withdrawn or never-published objects once no reader
+can still be reading them (`SWEEP_AFTER`)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import tempfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from innovisits.data import audit, journal
+from innovisits.data import audit, bucket, journal
+from innovisits.data.config import is_url
 from innovisits.data.lock import meta_dir, writing
 from innovisits.data.store import data_version
 
 if TYPE_CHECKING:
     from innovisits.ingest.plan import Plan
+
+SWEEP_AFTER = timedelta(minutes=10)  # a reader that listed a withdrawn batch is done with it by then
 
 
 class StaleError(Exception):
@@ -40,6 +51,8 @@ def commit(plan: Plan, who: str) -> str | None:
         raise ValueError("a plan with problems cannot be stored")
     if plan.adds_nothing:
         return None
+    if is_url(plan.data_dir):
+        return _commit_to_bucket(plan, who)
     data_dir = plan.data_dir
     with writing(data_dir):  # staging too, so no other ingest's recovery sweeps it away
         journal.recover(data_dir)
@@ -47,22 +60,39 @@ def commit(plan: Plan, who: str) -> str | None:
         if data_version(data_dir) != plan.version:
             raise StaleError("the data changed since the preview")
         moves = _stage(plan, batch_id)
-        record = {
-            "event": "add",
-            "batch_id": batch_id,
-            "at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "by": who,
-            "files": [
-                {"name": f.name, "sha256": f.sha256, "bytes": f.size, "kind": f.kind, "rows": f.rows}
-                for f in plan.files
-            ],
-            "rows": plan.counts(),
-            "paths": [dst for _, dst in moves],
-            "created_dirs": sorted({str(Path(dst).parent) for _, dst in moves if not (data_dir / dst).parent.is_dir()}),
-        }
+        created = sorted({str(Path(dst).parent) for _, dst in moves if not (data_dir / dst).parent.is_dir()})
+        record = _added(plan, batch_id, who, [dst for _, dst in moves], created)
         journal.write(data_dir, {"op": "add", "moves": moves, "record": record})
         journal.finish(data_dir)
     return batch_id
+
+
+def _added(plan: Plan, batch_id: str, who: str, paths: list[str], created_dirs: list[str]) -> dict[str, Any]:
+    """The audit record of a batch: who stored which files (with their checksums), rows and data files."""
+    return {
+        "event": "add",
+        "batch_id": batch_id,
+        "at": _now(),
+        "by": who,
+        "files": [
+            {"name": f.name, "sha256": f.sha256, "bytes": f.size, "kind": f.kind, "rows": f.rows} for f in plan.files
+        ],
+        "rows": plan.counts(),
+        "paths": paths,
+        "created_dirs": created_dirs,
+    }
+
+
+def _withdrawn(batch_id: str, who: str) -> dict[str, Any]:
+    return {"event": "undo", "batch_id": batch_id, "at": _now(), "by": who}
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _batch_path(table: str, batch_id: str) -> str:
+    return f"{table}/batch-{batch_id}.parquet"
 
 
 def _stage(plan: Plan, batch_id: str) -> list[list[str]]:
@@ -74,28 +104,86 @@ def _stage(plan: Plan, batch_id: str) -> list[list[str]]:
         staged = staging / f"{table}.parquet"
         plan.rows(table).write_parquet(str(staged))
         journal.fsync(staged)
-        moves.append([str(staged.relative_to(plan.data_dir)), f"{table}/batch-{batch_id}.parquet"])
+        moves.append([str(staged.relative_to(plan.data_dir)), _batch_path(table, batch_id)])
     journal.fsync(staging)
     return moves
 
 
-def undo(data_dir: Path, batch_id: str, who: str) -> audit.Batch:
+def undo(data_dir: Path | str, batch_id: str, who: str) -> audit.Batch:
     """Withdraw a batch: its files leave the data directory, which is then as it was before the batch."""
+    if is_url(data_dir):
+        return _undo_in_bucket(str(data_dir), batch_id, who)
     with writing(data_dir):
         journal.recover(data_dir)
-        batch = next((b for b in audit.batches(data_dir) if b.batch_id == batch_id), None)
-        if batch is None:
-            raise UndoError(f"no batch {batch_id!r}")
-        if not batch.is_active:
-            raise UndoError(f"batch {batch_id} was already withdrawn at {batch.withdrawn_at}")
+        batch = _active(audit.batches(data_dir), batch_id)
         trash = meta_dir(data_dir) / "trash" / batch_id
         moves = [[path, str((trash / path.replace("/", "__")).relative_to(data_dir))] for path in batch.paths]
-        record = {
-            "event": "undo",
-            "batch_id": batch_id,
-            "at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "by": who,
-        }
+        record = _withdrawn(batch_id, who)
         journal.write(data_dir, {"op": "undo", "moves": moves, "record": record, "remove_dirs": batch.created_dirs})
         journal.finish(data_dir)
     return batch
+
+
+def _active(found: list[audit.Batch], batch_id: str) -> audit.Batch:
+    """The batch to withdraw, or why it cannot be."""
+    batch = next((b for b in found if b.batch_id == batch_id), None)
+    if batch is None:
+        raise UndoError(f"no batch {batch_id!r}")
+    if not batch.is_active:
+        raise UndoError(f"batch {batch_id} was already withdrawn at {batch.withdrawn_at}")
+    return batch
+
+
+def _commit_to_bucket(plan: Plan, who: str) -> str:
+    url = str(plan.data_dir)
+    read = bucket.manifest(url)
+    sweep(url, read)
+    if data_version(url) != plan.version:
+        raise StaleError("the data changed since the preview")
+    batch_id = new_batch_id()
+    paths = [_batch_path(table, batch_id) for table in plan.counts()]
+    with tempfile.TemporaryDirectory(prefix="innovisits-batch-") as staging:
+        for table, path in zip(plan.counts(), paths, strict=True):
+            local = f"{staging}/{table}.parquet"
+            plan.rows(table).write_parquet(local)
+            bucket.put(url, path, local)
+    try:
+        bucket.publish(url, read, read.text + audit.as_line(_added(plan, batch_id, who, paths, [])))
+    except bucket.Conflict as error:
+        bucket.remove(url, paths)
+        raise StaleError(str(error)) from error
+    return batch_id
+
+
+def _undo_in_bucket(url: str, batch_id: str, who: str) -> audit.Batch:
+    read = bucket.manifest(url)
+    sweep(url, read)
+    batch = _active(audit.batches_of(audit.parse(read.text)), batch_id)
+    try:
+        bucket.publish(url, read, read.text + audit.as_line(_withdrawn(batch_id, who)))
+    except bucket.Conflict as error:
+        raise UndoError(f"{error}; look at the history and try again") from error
+    return batch
+
+
+def sweep(url: str, read: bucket.Manifest, now: datetime | None = None) -> list[str]:
+    """Delete the batch objects no reader can see any more: those of batches withdrawn, or written but never
+    published, at least SWEEP_AFTER ago. The deleted objects' paths."""
+    now = now or datetime.now(UTC)
+    found = audit.batches_of(audit.parse(read.text))
+    named = {path: b for b in found for path in b.paths}
+    old = []
+    for listed in bucket.list_files(url):
+        if not bucket.is_batch_object(listed.relative_path):
+            continue
+        batch = named.get(listed.relative_path)
+        if batch is None:
+            since = datetime.fromtimestamp(listed.modified_ns / 1e9, UTC)
+        elif batch.withdrawn_at is not None:
+            since = datetime.fromisoformat(batch.withdrawn_at)
+        else:
+            continue
+        if now - since >= SWEEP_AFTER:
+            old.append(listed.relative_path)
+    bucket.remove(url, old)
+    return old

@@ -10,6 +10,7 @@ from typing import Any
 import duckdb
 
 from innovisits.data import sql
+from innovisits.data.config import location
 from innovisits.data.filters import Filters
 from innovisits.data.store import TABLES, Column, DataError, connect, data_version, schema, table_files
 
@@ -22,8 +23,8 @@ def _typed(column: Column, present: list[str]) -> duckdb.Expression:
 class Snapshot:
     """Views over one data directory's files; read it while holding the directory lock shared."""
 
-    def __init__(self, data_dir: Path) -> None:
-        self.data_dir = Path(data_dir)
+    def __init__(self, data_dir: Path | str) -> None:
+        self.data_dir = location(data_dir)
         self.con = connect()
         self.version = data_version(self.data_dir)
         for table in TABLES:
