@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -73,16 +75,30 @@ def _key(url: str) -> str:
     return url.removeprefix("s3://").rstrip("/")
 
 
+@contextmanager
+def reaching(url: str) -> Iterator[None]:
+    """Turn a bucket that cannot be reached (no credentials, no such bucket, network) into a ConfigError
+    naming the settings, which the pages and the CLI show as a message."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        yield
+    except (OSError, BotoCoreError, ClientError) as error:
+        raise ConfigError(
+            f"INNOVISITS_DATA_DIR={url} could not be reached ({type(error).__name__}: {error}); check the bucket "
+            "name and AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION, AWS_ENDPOINT_URL"
+        ) from error
+
+
 def list_files(url: str) -> list[Listed]:
     """Every object under the prefix (one paginated listing), with its size and last change."""
     check(url)
     prefix = _key(url)
-    try:
-        found = filesystem().find(prefix, detail=True)
-    except FileNotFoundError:
-        return []
-    except OSError as error:
-        raise ConfigError(f"INNOVISITS_DATA_DIR={url} could not be listed: {error}") from error
+    with reaching(url):
+        try:
+            found = filesystem().find(prefix, detail=True)
+        except FileNotFoundError:
+            return []
     return [
         Listed(name[len(prefix) + 1 :], int(info["size"]), _ns(info.get("LastModified")))
         for name, info in found.items()
@@ -109,13 +125,15 @@ class Conflict(Exception):
 def manifest(url: str) -> Manifest:
     """The manifest now. Its ETag is read before its text, so the text is never older than the ETag: a
     rewrite based on a newer text than the ETag says fails its condition and is retried, never lost."""
+    check(url)
     fs = filesystem()
     where = f"{_key(url)}/{MANIFEST}"
-    try:
-        info = fs.info(where)
-        return Manifest(fs.cat_file(where).decode("utf-8"), info["ETag"])
-    except FileNotFoundError:
-        return Manifest("", None)
+    with reaching(url):
+        try:
+            info = fs.info(where)
+            return Manifest(fs.cat_file(where).decode("utf-8"), info["ETag"])
+        except FileNotFoundError:
+            return Manifest("", None)
 
 
 def publish(url: str, read: Manifest, text: str) -> None:
@@ -128,14 +146,17 @@ def publish(url: str, read: Manifest, text: str) -> None:
     except OSError as error:
         if manifest(url).etag != read.etag:
             raise Conflict(f"{url}: another upload or undo finished first") from error
-        raise
+        with reaching(url):
+            raise
 
 
 def put(url: str, relative_path: str, local_file: str) -> None:
     """Upload one file (a single PUT: the object appears whole or not at all)."""
-    filesystem().put_file(local_file, f"{_key(url)}/{relative_path}")
+    with reaching(url):
+        filesystem().put_file(local_file, f"{_key(url)}/{relative_path}")
 
 
 def remove(url: str, relative_paths: list[str]) -> None:
     if relative_paths:
-        filesystem().rm([f"{_key(url)}/{p}" for p in relative_paths])
+        with reaching(url):
+            filesystem().rm([f"{_key(url)}/{p}" for p in relative_paths])

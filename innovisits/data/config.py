@@ -46,6 +46,22 @@ def data_dir() -> Path:
     return found
 
 
+def state_dir() -> Path:
+    """What replicas must share besides the data (the sign-in throttle): `INNOVISITS_STATE_DIR`, a directory
+    every replica can write (on one machine, or a shared file system with working locks), else the local data
+    directory's `.innovisits/`. A bucket cannot hold it, so there the setting is required."""
+    configured = os.environ.get("INNOVISITS_STATE_DIR", "").strip()
+    if configured:
+        return Path(configured).expanduser()
+    found = data_location()
+    if isinstance(found, str):
+        raise ConfigError(
+            f"INNOVISITS_STATE_DIR is needed when the data is on object storage ({found}): a directory every "
+            "replica can write, for the shared sign-in throttle (see docs/deploy.md)"
+        )
+    return found / ".innovisits"
+
+
 def cache_dir() -> Path:
     """Where the database files of large data directories are kept: `INNOVISITS_CACHE_DIR`, else the user's
     cache directory. Point it at fast local disk; deleting it at any time only costs a rebuild."""

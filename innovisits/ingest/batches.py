@@ -17,19 +17,21 @@ can still be reading them (`SWEEP_AFTER`)."""
 
 from __future__ import annotations
 
+import os
 import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from innovisits.data import audit, bucket, journal
-from innovisits.data.config import is_url
+from innovisits.data import audit, bucket, engine, journal
+from innovisits.data.config import ConfigError, is_url
 from innovisits.data.lock import meta_dir, writing
 from innovisits.data.store import data_version
 
 if TYPE_CHECKING:
     from innovisits.ingest.plan import Plan
 
+UPLOADS_ENV = "INNOVISITS_UPLOADS"  # "off" on servers that must not write
 SWEEP_AFTER = timedelta(minutes=10)  # a reader that listed a withdrawn batch is done with it by then
 
 
@@ -39,6 +41,24 @@ class StaleError(Exception):
 
 class UndoError(Exception):
     """The batch cannot be withdrawn (unknown, or already withdrawn)."""
+
+
+def why_off(data_dir: Path | str) -> str | None:
+    """Why this server cannot store uploads in `data_dir`, or None when it can: turned off here
+    (`INNOVISITS_UPLOADS=off`, e.g. on the replicas of a deployment that keeps one writer machine), a setting
+    the engine refuses, or a local directory it may not write. Said before anyone uploads, never midway."""
+    if os.environ.get(UPLOADS_ENV, "").strip().lower() == "off":
+        return f"uploads are turned off on this server ({UPLOADS_ENV}=off)"
+    try:
+        engine.configured({**os.environ, "INNOVISITS_DATA_DIR": str(data_dir)})
+    except ConfigError as error:
+        return str(error)
+    if is_url(data_dir):
+        return None
+    target = meta_dir(data_dir) if meta_dir(data_dir).is_dir() else Path(data_dir)
+    if not os.access(target, os.W_OK):
+        return f"the data directory {data_dir} is read-only for this server"
+    return None
 
 
 def new_batch_id() -> str:

@@ -8,14 +8,23 @@ import streamlit as st
 
 from innovisits import ui
 from innovisits.data import audit
-from innovisits.data.config import MAX_UPLOAD_ROWS, data_dir, max_upload_bytes
+from innovisits.data.config import MAX_UPLOAD_ROWS, data_location, max_upload_bytes
 from innovisits.ingest import templates
-from innovisits.ingest.batches import StaleError, UndoError, commit, undo
+from innovisits.ingest.batches import StaleError, UndoError, commit, undo, why_off
 from innovisits.ingest.plan import SUMMARY_KEYS, Plan, Upload, prepare
 
 ROUND_KEY = "upload_round"  # a new uploader (empty) after each stored upload
 SHOWN_KEY = "upload_shown"  # fingerprint of the preview the person saw
 DONE_KEY = "upload_done"
+
+
+def uploads_on() -> bool:
+    """True when this server can store uploads; otherwise the page says why and who can upload instead."""
+    reason = why_off(data_location())
+    if reason:
+        st.warning(ui.t("upload_off", reason=reason), icon=":material/cloud_off:")
+        st.info(ui.t("upload_off_who", location=str(data_location())), icon=":material/person:")
+    return reason is None
 
 
 def template_downloads() -> None:
@@ -51,7 +60,7 @@ def uploaded_files() -> list[Upload]:
 
 def check(uploads: list[Upload]) -> Plan:
     with st.spinner(ui.t("upload_checking")):
-        return prepare(uploads, data_dir())
+        return prepare(uploads, data_location())
 
 
 def _files_table(plan: Plan) -> None:
@@ -146,7 +155,7 @@ def done_message() -> None:
 
 def history(user: str) -> None:
     """Every batch with its status, and withdrawing one."""
-    found = audit.batches(data_dir())
+    found = audit.batches(data_location())
     if not found:
         st.info(ui.t("history_empty"), icon=":material/info:")
         return
@@ -171,7 +180,7 @@ def history(user: str) -> None:
     sure = st.checkbox(ui.t("history_sure"), key="history_sure")
     if st.button(ui.t("history_withdraw"), disabled=not sure, key="history_withdraw", icon=":material/undo:"):
         try:
-            undo(data_dir(), batch, user)
+            undo(data_location(), batch, user)
         except UndoError as error:
             st.error(str(error))
             return
