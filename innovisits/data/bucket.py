@@ -22,8 +22,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, NamedTuple
+
+from fsspec.asyn import sync
 
 from innovisits.data.config import ConfigError
 from innovisits.data.lock import BOOKKEEPING_DIR
@@ -40,6 +42,7 @@ class Listed(NamedTuple):
     relative_path: str
     size: int
     modified_ns: int
+    etag: str
 
 
 def check(url: str) -> None:
@@ -100,7 +103,7 @@ def list_files(url: str) -> list[Listed]:
         except FileNotFoundError:
             return []
     return [
-        Listed(name[len(prefix) + 1 :], int(info["size"]), _ns(info.get("LastModified")))
+        Listed(name[len(prefix) + 1 :], int(info["size"]), _ns(info.get("LastModified")), info.get("ETag", ""))
         for name, info in found.items()
         if info.get("type") == "file" and name.startswith(f"{prefix}/")
     ]
@@ -122,18 +125,40 @@ class Conflict(Exception):
     """Another writer changed the manifest since it was read."""
 
 
-def manifest(url: str) -> Manifest:
-    """The manifest now. Its ETag is read before its text, so the text is never older than the ETag: a
-    rewrite based on a newer text than the ETag says fails its condition and is retried, never lost."""
+def manifest(url: str, etag: str | None = None) -> Manifest:
+    """The manifest now, its text and ETag from one request (so they always belong together); with `etag`,
+    only that version of it (a reader that listed it), else Conflict."""
     check(url)
     fs = filesystem()
-    where = f"{_key(url)}/{MANIFEST}"
+    bucket, key, _ = fs.split_path(f"{_key(url)}/{MANIFEST}")
+
+    async def get() -> Manifest:
+        response = await fs._call_s3("get_object", Bucket=bucket, Key=key, **({"IfMatch": etag} if etag else {}))
+        try:
+            return Manifest((await response["Body"].read()).decode("utf-8"), response["ETag"])
+        finally:
+            response["Body"].close()
+
     with reaching(url):
         try:
-            info = fs.info(where)
-            return Manifest(fs.cat_file(where).decode("utf-8"), info["ETag"])
+            return sync(fs.loop, get)
         except FileNotFoundError:
             return Manifest("", None)
+        except OSError as error:
+            if etag is None:
+                raise
+            raise Conflict(f"{url}: the manifest changed since it was listed") from error
+
+
+def published(url: str, listing: list[Listed]) -> Manifest:
+    """The manifest of the version `listing` saw (its ETag is in the listing), read once per version."""
+    found = next((f.etag for f in listing if f.relative_path == MANIFEST), None)
+    return _published(url, found) if found else Manifest("", None)
+
+
+@lru_cache(maxsize=16)
+def _published(url: str, etag: str) -> Manifest:
+    return manifest(url, etag)
 
 
 def publish(url: str, read: Manifest, text: str) -> None:
