@@ -67,7 +67,7 @@ def test_wrong_passwords_are_slowed_down(known):
         assert at.error[0].value == "Wrong account or password."
     sign_in(at)  # the right password, but too soon after the third wrong one
     assert at.error[0].value.startswith("Too many wrong attempts: try again in")
-    assert passwords.accounts().wait("alice") > 0
+    assert passwords.accounts().attempts("alice") == passwords.FREE_ATTEMPTS  # the early right one not checked
 
 
 def test_the_account_wait_is_shared_and_holds_under_parallel_attempts(tmp_path):
@@ -92,6 +92,7 @@ def test_the_account_wait_is_shared_and_holds_under_parallel_attempts(tmp_path):
     assert replica_b.wait("bob", now=1000.0) == 1.0  # the third wrong attempt: 1 s
     assert at_once(now=1001.0) == 1
     assert replica_a.wait("bob", now=1001.0) == 2.0  # the fourth: 2 s
+    assert replica_b.attempts("bob") == passwords.FREE_ATTEMPTS + 1
     replica_b.succeeded("bob")
     assert replica_a.claim("bob", now=1001.0) == 0
 

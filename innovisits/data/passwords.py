@@ -16,7 +16,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from innovisits.data import config
+from innovisits.data import config, sql
 
 FREE_ATTEMPTS = 3  # wrong passwords before waiting starts
 MAX_WAIT = 300.0  # seconds
@@ -82,7 +82,7 @@ class SharedBackoff:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         with self._open() as con:
-            con.execute("create table if not exists failures (account text primary key, count int, allowed_at real)")
+            con.execute(sql.load("throttle/setup"))
 
     @contextmanager
     def _open(self) -> Iterator[sqlite3.Connection]:
@@ -97,26 +97,29 @@ class SharedBackoff:
         now = time.time() if now is None else now
         with self._open() as con:
             con.execute("begin immediate")  # one claim at a time across every process
-            row = con.execute("select count, allowed_at from failures where account = ?", [key]).fetchone()
-            count, allowed_at = row or (0, 0.0)
+            count, allowed_at = con.execute(sql.load("throttle/failures"), {"account": key}).fetchone() or (0, 0.0)
             if allowed_at <= now:
-                con.execute(
-                    "insert or replace into failures (account, count, allowed_at) values (?, ?, ?)",
-                    [key, count + 1, now + delay(count + 1)],
-                )
+                values = {"account": key, "count_failures": count + 1, "allowed_at": now + delay(count + 1)}
+                con.execute(sql.load("throttle/record"), values)
             con.execute("commit")
         return max(0.0, allowed_at - now)
 
     def wait(self, key: str, now: float | None = None) -> float:
         """Seconds until `key` may try again (0 when it may now)."""
         now = time.time() if now is None else now
+        return max(0.0, self._failures(key)[1] - now)
+
+    def attempts(self, key: str) -> int:
+        """Wrong attempts counted for `key` since its last right one."""
+        return self._failures(key)[0]
+
+    def _failures(self, key: str) -> tuple[int, float]:
         with self._open() as con:
-            row = con.execute("select allowed_at from failures where account = ?", [key]).fetchone()
-        return max(0.0, (row[0] if row else 0.0) - now)
+            return con.execute(sql.load("throttle/failures"), {"account": key}).fetchone() or (0, 0.0)
 
     def succeeded(self, key: str) -> None:
         with self._open() as con:
-            con.execute("delete from failures where account = ?", [key])
+            con.execute(sql.load("throttle/forgive"), {"account": key})
 
 
 def accounts() -> SharedBackoff:
