@@ -63,10 +63,9 @@ def _filesystem(endpoint: str, region: str, default_region: str) -> AbstractFile
     import s3fs  # here: only bucket deployments pay for importing it
 
     client = {"region_name": region or default_region or "us-east-1"}
-    # No listing cache: every replica must see another's upload on its next listing.
-    return s3fs.S3FileSystem(
-        endpoint_url=endpoint or None, client_kwargs=client, use_listings_cache=False, skip_instance_cache=True
-    )
+    # The listing cache answers DuckDB's many size and date questions about the listed objects without a
+    # request each; `list_files` empties it first, so every listing is fresh.
+    return s3fs.S3FileSystem(endpoint_url=endpoint or None, client_kwargs=client, skip_instance_cache=True)
 
 
 def is_batch_object(relative_path: str) -> bool:
@@ -97,9 +96,11 @@ def list_files(url: str) -> list[Listed]:
     """Every object under the prefix (one paginated listing), with its size and last change."""
     check(url)
     prefix = _key(url)
+    fs = filesystem()
     with reaching(url):
         try:
-            found = filesystem().find(prefix, detail=True)
+            fs.invalidate_cache()  # all of it: s3fs would keep the cached folders below the prefix
+            found = fs.find(prefix, detail=True)
         except FileNotFoundError:
             return []
     return [
