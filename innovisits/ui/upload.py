@@ -8,7 +8,7 @@ import streamlit as st
 
 from innovisits import ui
 from innovisits.data import audit
-from innovisits.data.config import MAX_UPLOAD_ROWS, data_location, max_upload_bytes
+from innovisits.data.config import MAX_UPLOAD_ROWS, ConfigError, data_location, max_upload_bytes
 from innovisits.ingest import templates
 from innovisits.ingest.batches import StaleError, UndoError, commit, undo, why_off
 from innovisits.ingest.plan import SUMMARY_KEYS, Plan, Upload, prepare
@@ -141,6 +141,9 @@ def confirm(plan: Plan, user: str) -> None:
     except StaleError:
         st.warning(ui.t("upload_stale"), icon=":material/refresh:")
         return
+    except ConfigError as error:  # the bucket refused the write: nothing was published
+        st.error(ui.t("upload_not_stored", reason=str(error)), icon=":material/error:")
+        return
     added = ", ".join(f"{ui.t(f'upload_kind_{t}')} +{n:,}" for t, n in plan.counts().items())
     st.session_state[DONE_KEY] = ui.t("upload_stored", batch=batch, summary=added)
     st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1
@@ -181,7 +184,7 @@ def history(user: str) -> None:
     if st.button(ui.t("history_withdraw"), disabled=not sure, key="history_withdraw", icon=":material/undo:"):
         try:
             undo(data_location(), batch, user)
-        except UndoError as error:
+        except (UndoError, ConfigError) as error:
             st.error(str(error))
             return
         st.session_state[DONE_KEY] = ui.t("history_withdrawn_done", batch=batch)
