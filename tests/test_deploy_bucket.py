@@ -84,7 +84,7 @@ def test_both_replicas_read_the_bucket(layout, browser: Browser):
 
 
 def test_a_wait_set_through_one_replica_holds_on_the_other(layout, browser: Browser):
-    past_failures(layout, "tester", passwords.FREE_ATTEMPTS + 2)  # the next wrong attempt waits 8 s
+    past_failures(layout, "tester", passwords.FREE_ATTEMPTS + 4)  # the next wrong attempt waits 32 s
     context = browser.new_context()
     replica_a, replica_b = (sign_in_form(context, layout.url(p), "tester", WRONG) for p in layout.replicas)
     replica_a.get_by_role("button", name="Sign in").click()
@@ -101,7 +101,7 @@ def test_ten_attempts_at_once_through_the_proxy_check_one(layout, browser: Brows
     chosen = [r for r, up in routes.items() if up.endswith(str(layout.replicas[0]))][:5]
     chosen += [r for r, up in routes.items() if up.endswith(str(layout.replicas[1]))][:5]
     assert len(chosen) == 10
-    past_failures(layout, "bob", passwords.FREE_ATTEMPTS + 4)  # the next wrong attempt waits 32 s
+    past_failures(layout, "bob", passwords.FREE_ATTEMPTS + 6)  # the next wrong attempt waits 128 s
     contexts, pages = [], []
     for route in chosen:
         context = browser.new_context()
