@@ -3,8 +3,10 @@
 # own snippets from deploy/nginx/) in front of Streamlit replicas on PORT+1 .. PORT+N (deploy/streamlit/
 # config.toml), all reading INNOVISITS_DATA_DIR (default: the bundled sample). Runs as the current user;
 # everything it writes (nginx config, pid, logs, temp files) is in one run directory. Ctrl-C or SIGTERM stops
-# it all. Settings: INNOVISITS_REPLICAS (2), INNOVISITS_RUN_DIR (a new temp dir, removed on exit; a given one
-# is kept, logs included), INNOVISITS_START_TIMEOUT (120 s), PYTHON (.venv/bin/python), NGINX (nginx on PATH or /usr/sbin/nginx).
+# it all. A bucket works too (INNOVISITS_ENGINE=httpfs, INNOVISITS_DATA_DIR=s3://..., the AWS_* variables).
+# Settings: INNOVISITS_REPLICAS (2), INNOVISITS_RUN_DIR (a new temp dir, removed on exit; a given one
+# is kept, logs included), INNOVISITS_STATE_DIR (for a bucket: RUN_DIR/shared), INNOVISITS_START_TIMEOUT
+# (120 s), PYTHON (.venv/bin/python), NGINX (nginx on PATH or /usr/sbin/nginx).
 set -euo pipefail
 
 port=${1:-}
@@ -18,7 +20,8 @@ root=$(dirname "$deploy")
 python=${PYTHON:-$root/.venv/bin/python}
 nginx=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
 [ -x "$nginx" ] || { echo "nginx not found: run scripts/system-deps.sh" >&2; exit 2; }
-data=$(realpath -m "${INNOVISITS_DATA_DIR:-$root/data}")
+data=${INNOVISITS_DATA_DIR:-$root/data}
+[[ $data == *://* ]] || data=$(realpath -m "$data")  # a bucket (s3://...) stays a URL
 export INNOVISITS_DATA_DIR=$data
 # One cookie secret for all replicas, as in production (deploy/systemd/innovisits.env).
 STREAMLIT_SERVER_COOKIE_SECRET=$("$python" -c 'import secrets; print(secrets.token_hex(32))')
@@ -32,6 +35,11 @@ else
     keep=0
 fi
 mkdir -p "$run/logs" "$run/tmp" "$run/home/.streamlit" "$run/state"
+# What the replicas share besides the data (the sign-in throttle): a bucket cannot hold it, so by default
+# it is a folder of the run on this machine (local data keeps it in its own .innovisits/).
+if [[ $data == *://* && -z ${INNOVISITS_STATE_DIR:-} ]]; then
+    export INNOVISITS_STATE_DIR=$run/shared
+fi
 cp "$deploy/streamlit/config.toml" "$run/home/.streamlit/config.toml"
 
 pids=()

@@ -1,23 +1,11 @@
--- The table files of a data directory, local or on object storage (listed through httpfs): <dir>/<table>.csv
--- and .parquet, <dir>/<table>/*.csv and *.parquet, with size and last change (for data_version), in the order
--- the store reads them. Bookkeeping (.innovisits/) and anything deeper never match.
+-- The table files of a data directory on object storage, from one listing of its objects ($listing: relative
+-- path, size, last change): <dir>/<table>.csv and .parquet, <dir>/<table>/*.csv and *.parquet, with size and
+-- last change (for data_version), in the order the store reads them. Bookkeeping (.innovisits/), anything
+-- deeper and the $hidden objects (batches the manifest does not name) never match.
 with
 
-blobs as (
-    select
-        filename,
-        size,
-        last_modified,
-    from read_blob($directory || '/**')
-),
-
-named as (
-    select
-        filename as path,
-        filename[length($directory) + 2:] as relative_path,
-        size,
-        epoch_ns(last_modified) as modified_ns,
-    from blobs
+listed as (
+    select unnest($listing, recursive := true)
 ),
 
 parsed as (
@@ -26,14 +14,15 @@ parsed as (
         regexp_extract(relative_path, '^([a-z_]+)(/[^/]+)?\.(csv|parquet)$', 1) as table_name,
         regexp_extract(relative_path, '^([a-z_]+)(/[^/]+)?\.(csv|parquet)$', 3) as file_format,
         contains(relative_path, '/') as is_in_folder,
-    from named
+    from listed
+    where not list_contains($hidden, relative_path)
 ),
 
 final as (
     select
         table_name,
         file_format,
-        path,
+        $directory || '/' || relative_path as path,
         relative_path,
         size,
         modified_ns,

@@ -39,3 +39,21 @@ def cli_env():
         return {**os.environ, "INNOVISITS_DATA_DIR": str(directory), "PYTHONPATH": str(PROJECT)}
 
     return env
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """One loopback S3 server for the session (each test makes its own bucket)."""
+    from tests.s3_server import S3Server
+
+    server = S3Server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_env(s3_server, monkeypatch):
+    """Point this process at the loopback S3 server (engine httpfs, standard AWS settings); returns it."""
+    for name, value in {**s3_server.env, "INNOVISITS_ENGINE": "httpfs"}.items():
+        monkeypatch.setenv(name, value)
+    return s3_server

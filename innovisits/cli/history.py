@@ -7,7 +7,7 @@ import json
 from dataclasses import asdict
 
 from innovisits.data.audit import batches
-from innovisits.data.config import data_dir
+from innovisits.data.config import data_location
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -15,7 +15,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    found = batches(data_dir())
+    found = batches(data_location())
     if args.json:
         print(json.dumps([{**asdict(b), "is_active": b.is_active} for b in found], ensure_ascii=False))
         return 0

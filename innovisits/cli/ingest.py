@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from innovisits.data.config import data_dir
+from innovisits.data.config import data_location
 from innovisits.data.store import DataError
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         for _attempt in range(5):  # another ingest finishing first makes the plan stale: check again
             with tqdm(total=total, unit="B", unit_scale=True, file=sys.stderr, disable=total < PROGRESS_FROM) as bar:
-                plan = prepare(uploads, data_dir(), progress=bar.update)
+                plan = prepare(uploads, data_location(), progress=bar.update)
             _encodings(plan)
             if not plan.ok:
                 return _rejected(plan)

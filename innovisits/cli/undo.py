@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from innovisits.cli.ingest import who
-from innovisits.data.config import data_dir
+from innovisits.data.config import data_location
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -17,7 +17,7 @@ def run(args: argparse.Namespace) -> int:
     from innovisits.ingest.batches import UndoError, WriteError, undo  # here: it imports pandas (slow) for ingest
 
     try:
-        batch = undo(data_dir(), args.batch, who())
+        batch = undo(data_location(), args.batch, who())
     except UndoError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -1,5 +1,7 @@
 """The audit log, `<data dir>/.innovisits/audit.jsonl`: one JSON line per event (a batch added or
-withdrawn), appended and fsynced. The log is the record of which batches exist; history reads it."""
+withdrawn), appended and fsynced. The log is the record of which batches exist; history reads it. On a
+bucket it is one object, rewritten whole and conditionally by each upload or undo (`bucket.publish`), and it
+is also the manifest: readers see exactly the batches it names as active."""
 
 from __future__ import annotations
 
@@ -9,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from innovisits.data import paths
+from innovisits.data import bucket, paths
+from innovisits.data.config import is_url
 from innovisits.data.lock import meta_dir
 
 
@@ -17,13 +20,18 @@ def log_path(data_dir: Path) -> Path:
     return meta_dir(data_dir) / "audit.jsonl"
 
 
-def events(data_dir: Path) -> list[dict[str, Any]]:
+def events(data_dir: Path | str) -> list[dict[str, Any]]:
     """Every complete event, oldest first (a line torn by a crash is skipped; recovery rewrites it)."""
-    path = log_path(data_dir)
-    if not path.is_file():
-        return []
+    if is_url(data_dir):
+        return parse(bucket.manifest(str(data_dir)).text)
+    path = log_path(Path(data_dir))
+    return parse(path.read_text(encoding="utf-8")) if path.is_file() else []
+
+
+def parse(text: str) -> list[dict[str, Any]]:
+    """The complete events of a log's text."""
     found = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in text.splitlines():
         try:
             found.append(json.loads(line))
         except json.JSONDecodeError:
@@ -38,7 +46,7 @@ def append(data_dir: Path, event: dict[str, Any]) -> None:
     with path.open("ab") as f:
         if f.tell() and path.read_bytes()[-1:] != b"\n":
             f.write(b"\n")
-        f.write((json.dumps(event, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8"))
+        f.write(as_line(event).encode("utf-8"))
         f.flush()
         os.fsync(f.fileno())
 
@@ -67,6 +75,11 @@ def verify(data_dir: Path) -> None:
             check(data_dir, event)
 
 
+def as_line(event: dict[str, Any]) -> str:
+    """One event as the log stores it."""
+    return json.dumps(event, ensure_ascii=False, sort_keys=True) + "\n"
+
+
 def has(data_dir: Path, event: str, batch_id: str) -> bool:
     return any(e.get("event") == event and e.get("batch_id") == batch_id for e in events(data_dir))
 
@@ -88,10 +101,15 @@ class Batch:
         return self.withdrawn_at is None
 
 
-def batches(data_dir: Path) -> list[Batch]:
+def batches(data_dir: Path | str) -> list[Batch]:
     """Every batch ever stored, newest first, with its withdrawal if any."""
+    return batches_of(events(data_dir))
+
+
+def batches_of(logged: list[dict[str, Any]]) -> list[Batch]:
+    """The batches these events describe, newest first."""
     added: dict[str, Batch] = {}
-    for event in events(data_dir):
+    for event in logged:
         if event.get("event") == "add":
             fields = {k: event[k] for k in ("batch_id", "at", "by", "files", "rows", "paths", "created_dirs")}
             added[event["batch_id"]] = Batch(**fields)
@@ -101,6 +119,6 @@ def batches(data_dir: Path) -> list[Batch]:
     return sorted(added.values(), key=lambda b: b.batch_id, reverse=True)
 
 
-def active_checksums(data_dir: Path) -> dict[str, str]:
+def active_checksums(data_dir: Path | str) -> dict[str, str]:
     """sha256 of every file in an active batch -> that batch's id (an identical re-upload is pointed out)."""
     return {f["sha256"]: b.batch_id for b in batches(data_dir) if b.is_active for f in b.files}

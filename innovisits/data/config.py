@@ -28,22 +28,39 @@ def location(value: Path | str) -> Path | str:
 
 def data_location() -> Path | str:
     """Where the tables are read from: `INNOVISITS_DATA_DIR` (a local directory, or a URL with
-    INNOVISITS_ENGINE=httpfs), else the bundled sample data. For readers: the store, summary, the pack."""
+    INNOVISITS_ENGINE=httpfs), else the bundled sample data. For the store, summary, the pack, and for
+    uploads, undo and history (on a bucket through its manifest, see `ingest.batches`)."""
     configured = os.environ.get("INNOVISITS_DATA_DIR", "").strip()
     return location(configured) if configured else SAMPLE_DATA_DIR
 
 
 def data_dir() -> Path:
-    """The data directory on this machine, for writers (ingest, undo, history, backup, restore): they rely on
-    a POSIX file system's lock and atomic rename, which object storage lacks, so a URL is refused."""
+    """The data directory on this machine, for backup, restore and recover: they rely on a POSIX file system's
+    lock and atomic rename, which object storage lacks, so a URL is refused. (Uploads, undo and history work
+    on a bucket too: `data_location()`.)"""
     found = data_location()
     if isinstance(found, str):
         raise ConfigError(
-            f"INNOVISITS_DATA_DIR is on object storage ({found}): uploads, undo, history, backup and restore need "
-            "a local data directory; run them on the one writer machine and copy the result to the bucket "
-            "(see the README's deployment section)"
+            f"INNOVISITS_DATA_DIR is on object storage ({found}): backup, restore and recover need a local data "
+            "directory; on a bucket use its own versioning or replication for backups (see docs/deploy.md)"
         )
     return found
+
+
+def state_dir() -> Path:
+    """What replicas must share besides the data (the sign-in throttle): `INNOVISITS_STATE_DIR`, a directory
+    every replica can write (on one machine, or a shared file system with working locks), else the local data
+    directory's `.innovisits/`. A bucket cannot hold it, so there the setting is required."""
+    configured = os.environ.get("INNOVISITS_STATE_DIR", "").strip()
+    if configured:
+        return Path(configured).expanduser()
+    found = data_location()
+    if isinstance(found, str):
+        raise ConfigError(
+            f"INNOVISITS_STATE_DIR is needed when the data is on object storage ({found}): a directory every "
+            "replica can write, for the shared sign-in throttle (see docs/deploy.md)"
+        )
+    return found / ".innovisits"
 
 
 def cache_dir() -> Path:

@@ -3,7 +3,8 @@
 `INNOVISITS_ENGINE` is
 - `local` (the default): the data directory is on this machine; no extension, nothing else changes;
 - `httpfs`: the data directory may be on object storage (`INNOVISITS_DATA_DIR=s3://bucket/prefix`), listed and
-  read by DuckDB's httpfs extension, credentials from the usual AWS chain (`queries/setup/httpfs.sql`);
+  read through an S3 filesystem registered on every connection, set by the standard AWS variables
+  (`innovisits.data.bucket` says why this and not DuckDB's own httpfs extension);
 - `motherduck`: every connection attaches MotherDuck (`md:`), authenticated by `MOTHERDUCK_TOKEN`.
 
 The core reads only the environment. Streamlit copies every top-level key of `secrets.toml` into the
@@ -18,10 +19,10 @@ from typing import NamedTuple
 
 import duckdb
 
-from innovisits.data import sql
+from innovisits.data import bucket, sql
 from innovisits.data.config import ConfigError, is_url
 
-ENGINES = ("local", "httpfs", "motherduck")  # each but local runs queries/setup/<name>.sql on every connection
+ENGINES = ("local", "httpfs", "motherduck")  # motherduck runs queries/setup/motherduck.sql on every connection
 
 
 def configured(env: Mapping[str, str] = os.environ) -> str:
@@ -38,6 +39,8 @@ def configured(env: Mapping[str, str] = os.environ) -> str:
             f"INNOVISITS_DATA_DIR is a URL ({data_dir}) but INNOVISITS_ENGINE is local: "
             "set INNOVISITS_ENGINE=httpfs to read object storage"
         )
+    if name == "httpfs" and is_url(data_dir):
+        bucket.check(data_dir.strip())
     return name
 
 
@@ -45,6 +48,9 @@ def prepare(con: duckdb.DuckDBPyConnection) -> None:
     """Run the configured engine's setup on a new connection (nothing for local files)."""
     name = configured()
     if name == "local":
+        return
+    if name == "httpfs":
+        con.register_filesystem(bucket.filesystem())
         return
     try:
         con.execute(sql.load(f"setup/{name}"))
@@ -66,8 +72,21 @@ class DataFile(NamedTuple):
     modified_ns: int
 
 
-def table_files(con: duckdb.DuckDBPyConnection, directory: str, tables: tuple[str, ...]) -> list[DataFile]:
-    """Every file of these tables under `directory`, in the store's reading order. DuckDB lists them, so this
-    works the same on local disk and on object storage (one listing, not one request a table)."""
-    found = con.execute(sql.load("data_files"), {"directory": directory.rstrip("/"), "tables": list(tables)})
-    return [DataFile(*row) for row in found.fetchall()]
+def table_files(
+    con: duckdb.DuckDBPyConnection,
+    directory: str,
+    tables: tuple[str, ...],
+    listing: list[bucket.Listed],
+    hidden: frozenset[str] = frozenset(),
+) -> list[DataFile]:
+    """Every file of these tables in one listing of `directory`'s objects (not one request a table), in the
+    store's reading order, leaving out the `hidden` ones (unpublished or withdrawn batches)."""
+    if not listing:
+        return []
+    values = {
+        "directory": directory.rstrip("/"),
+        "tables": list(tables),
+        "listing": [f._asdict() for f in listing],
+        "hidden": sorted(hidden),
+    }
+    return [DataFile(*row) for row in con.execute(sql.load("data_files"), values).fetchall()]

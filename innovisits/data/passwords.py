@@ -1,16 +1,22 @@
 """Staff passwords: argon2 hashes kept in secrets, never a built-in password, and a growing wait after
-repeated wrong attempts, counted per account (process-wide) and per session. No Streamlit here."""
+repeated wrong attempts, counted per account (shared by every replica, see `SharedBackoff`) and per session.
+No Streamlit here."""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from innovisits.data import config, sql
 
 FREE_ATTEMPTS = 3  # wrong passwords before waiting starts
 MAX_WAIT = 300.0  # seconds
@@ -36,6 +42,11 @@ def verify(accounts: Mapping[str, str], user: str, password: str) -> bool:
         return False
 
 
+def delay(count: int) -> float:
+    """The wait after `count` wrong attempts: none for the first FREE_ATTEMPTS - 1, then 1 s, 2 s, 4 s ..."""
+    return 0.0 if count < FREE_ATTEMPTS else min(MAX_WAIT, 2.0 ** (count - FREE_ATTEMPTS))
+
+
 @dataclass
 class Backoff:
     """Wrong attempts per key; after FREE_ATTEMPTS each further one doubles the wait (1 s, 2 s, 4 s ...)."""
@@ -54,12 +65,64 @@ class Backoff:
         now = time.monotonic() if now is None else now
         with self.lock:
             count = self.failures.get(key, (0, 0.0))[0] + 1
-            delay = 0.0 if count < FREE_ATTEMPTS else min(MAX_WAIT, 2.0 ** (count - FREE_ATTEMPTS))
-            self.failures[key] = (count, now + delay)
+            self.failures[key] = (count, now + delay(count))
 
     def succeeded(self, key: str) -> None:
         with self.lock:
             self.failures.pop(key, None)
 
 
-ACCOUNTS = Backoff()  # shared by every session of this server process
+class SharedBackoff:
+    """Wrong attempts per account in a small SQLite database that every replica opens (in the shared state
+    directory), so a wait set by one replica holds on all. Checking and counting are one transaction: an
+    attempt is counted as wrong before its password is checked (`claim`) and forgiven if it was right, so of
+    any number of attempts at once, only those the count allows are checked (one after a wait runs out)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        with self._open() as con:
+            con.execute(sql.load("throttle/setup"))
+
+    @contextmanager
+    def _open(self) -> Iterator[sqlite3.Connection]:
+        """A connection in autocommit mode (transactions are explicit), closed after the block; waits up to
+        30 s for another process's transaction."""
+        with closing(sqlite3.connect(self.path, timeout=30, isolation_level=None)) as con:
+            yield con
+
+    def claim(self, key: str, now: float | None = None) -> float:
+        """0 when `key` may try now (the attempt is counted as wrong until `succeeded`), else the seconds
+        until it may, counting nothing. Wall-clock time: replicas share it, not their monotonic clocks."""
+        now = time.time() if now is None else now
+        with self._open() as con:
+            con.execute("begin immediate")  # one claim at a time across every process
+            count, allowed_at = con.execute(sql.load("throttle/failures"), {"account": key}).fetchone() or (0, 0.0)
+            if allowed_at <= now:
+                values = {"account": key, "count_failures": count + 1, "allowed_at": now + delay(count + 1)}
+                con.execute(sql.load("throttle/record"), values)
+            con.execute("commit")
+        return max(0.0, allowed_at - now)
+
+    def wait(self, key: str, now: float | None = None) -> float:
+        """Seconds until `key` may try again (0 when it may now)."""
+        now = time.time() if now is None else now
+        return max(0.0, self._failures(key)[1] - now)
+
+    def attempts(self, key: str) -> int:
+        """Wrong attempts counted for `key` since its last right one."""
+        return self._failures(key)[0]
+
+    def _failures(self, key: str) -> tuple[int, float]:
+        with self._open() as con:
+            return con.execute(sql.load("throttle/failures"), {"account": key}).fetchone() or (0, 0.0)
+
+    def succeeded(self, key: str) -> None:
+        with self._open() as con:
+            con.execute(sql.load("throttle/forgive"), {"account": key})
+
+
+def accounts() -> SharedBackoff:
+    """The sign-in throttle of this deployment, in `config.state_dir()` (a setting, or the data directory's
+    bookkeeping folder)."""
+    return SharedBackoff(config.state_dir() / "sign-in.sqlite")

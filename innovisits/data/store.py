@@ -28,7 +28,7 @@ from typing import Any
 
 import duckdb
 
-from innovisits.data import config, engine, journal, lock, sql
+from innovisits.data import audit, bucket, config, engine, journal, lock, sql
 from innovisits.data.filters import Filters
 
 FORMATS = ("csv", "parquet")  # a table's files of each format, read in this order
@@ -56,13 +56,63 @@ class TableFiles:
         return self.csv + self.parquet
 
 
-def table_files(data_dir: Path | str, table: str) -> TableFiles:
-    """The files a table is read from, in a stable order (listed by DuckDB when the directory is a URL)."""
+@dataclass(frozen=True)
+class Listing:
+    """One look at a data directory: every table's files and the version they make (see `data_version`), from
+    the same listing, so a store built from the files is exactly that version."""
+
+    version: tuple[tuple[str, int, int], ...]
+    files: dict[str, TableFiles]
+
+
+def listing(data_dir: Path | str) -> Listing:
+    """The data directory's table files in the store's reading order, and their version (on a bucket from one
+    request, however many tables)."""
     if config.is_url(data_dir):
-        found = engine.table_files(connect(), str(data_dir), (table,))
-        return TableFiles(*(tuple(f.path for f in found if f.file_format == ext) for ext in ("csv", "parquet")))
-    listed = _local_files(Path(data_dir), table, journal.pending(Path(data_dir)))
-    return TableFiles(*(tuple(Path(data_dir) / where for _, where, _ in listed[ext]) for ext in FORMATS))
+        found = _bucket_files(str(data_dir), TABLES)
+        files = {
+            table: TableFiles(
+                *(tuple(f.path for f in found if f.table_name == table and f.file_format == ext) for ext in FORMATS)
+            )
+            for table in TABLES
+        }
+        return Listing(tuple((f.relative_path, f.size, f.modified_ns) for f in found), files)
+    pending = journal.pending(Path(data_dir))
+    version, files = [], {}
+    for table in TABLES:
+        listed = _local_files(Path(data_dir), table, pending)
+        files[table] = TableFiles(*(tuple(Path(data_dir) / where for _, where, _ in listed[ext]) for ext in FORMATS))
+        version.extend((name, stat.st_size, stat.st_mtime_ns) for ext in FORMATS for name, _, stat in listed[ext])
+    return Listing(tuple(version), files)
+
+
+def table_files(data_dir: Path | str, table: str) -> TableFiles:
+    """The files a table is read from, in a stable order."""
+    return listing(data_dir).files[table]
+
+
+def _bucket_files(url: str, tables: tuple[str, ...]) -> list[engine.DataFile]:
+    """The files of these tables in a bucket as published: one listing, which also gives the manifest's
+    version, then that version of the manifest (fetched only when it changed). Batch objects it does not name
+    as active are left out (an upload still writing them, or a withdrawn batch not yet deleted): the batches
+    it names were whole before it was written, so a reader sees each batch whole or not at all."""
+    for _attempt in range(5):
+        listing = bucket.list_files(url)
+        try:
+            read = bucket.published(url, listing)
+        except bucket.Conflict:  # an upload or undo published between the listing and the read: list again
+            continue
+        active = {path for b in audit.batches_of(audit.parse(read.text)) if b.is_active for path in b.paths}
+        hidden = {f.relative_path for f in listing if bucket.is_batch_object(f.relative_path)} - active
+        return engine.table_files(_listing_connection().cursor(), url, tables, listing, frozenset(hidden))
+    raise DataError(f"{url} kept changing while it was listed; try again")
+
+
+@cache
+def _listing_connection() -> duckdb.DuckDBPyConnection:
+    """One connection for selecting table files from listings: it reads no file (the listing is bound as a
+    value), and opening a connection a call would cost more than the listing itself."""
+    return duckdb.connect(config={"python_enable_replacements": False})
 
 
 Listed = tuple[str, str, os.stat_result]  # name in the data directory, where the file is now, its stat
@@ -93,16 +143,7 @@ def _local_files(data_dir: Path, table: str, pending: journal.Pending) -> dict[s
 
 def data_version(data_dir: Path | str) -> tuple[tuple[str, int, int], ...]:
     """A cheap fingerprint of every table file (name, size, mtime): it changes whenever the data does."""
-    if config.is_url(data_dir):
-        return tuple(
-            (f.relative_path, f.size, f.modified_ns) for f in engine.table_files(connect(), str(data_dir), TABLES)
-        )
-    pending = journal.pending(Path(data_dir))
-    version = []
-    for table in TABLES:
-        for files in _local_files(Path(data_dir), table, pending).values():
-            version.extend((name, stat.st_size, stat.st_mtime_ns) for name, _, stat in files)
-    return tuple(version)
+    return listing(data_dir).version
 
 
 @dataclass(frozen=True)
@@ -180,11 +221,14 @@ class Part:
     relation: duckdb.DuckDBPyRelation
 
 
-def read_table(con: duckdb.DuckDBPyConnection, data_dir: Path | str, table: str) -> list[Part]:
+def read_table(
+    con: duckdb.DuckDBPyConnection, data_dir: Path | str, table: str, files: TableFiles | None = None
+) -> list[Part]:
     """The one loader of stored data: a table's CSV and Parquet files, each matched to the schema by column
     name and cast to its types. The store copies these relations into its snapshot; an ingest reads them in
-    place as views. A file that cannot be read is named, with the column at fault (`explain`)."""
-    files = table_files(data_dir, table)
+    place as views. A file that cannot be read is named, with the column at fault (`explain`). `files`: from
+    the caller's `listing` (listed now when not given)."""
+    files = files or table_files(data_dir, table)
     columns = schema()[table]
     parts = []
     for paths, reader in ((files.csv, readers(con)["csv"]), (files.parquet, readers(con)["parquet"])):
@@ -258,7 +302,8 @@ class Store:
         self.data_dir = config.location(data_dir)
         self.file: Path | None = None
         with lock.reading(self.data_dir):  # an ingest never moves files while we list and read them
-            self.version = data_version(self.data_dir)
+            self.listing = listing(self.data_dir)
+            self.version = self.listing.version
             if not in_memory and sum(size for _, size, _ in self.version) >= FILE_FROM_BYTES:
                 self.file = self._open_file(cache_file(self.data_dir, self.version, config.cache_dir()))
             if self.file is None:
@@ -302,7 +347,7 @@ class Store:
                 older.unlink(missing_ok=True)
 
     def _load(self, table: str) -> None:
-        for part in read_table(self.con, self.data_dir, table):
+        for part in read_table(self.con, self.data_dir, table, self.listing.files[table]):
             try:
                 part.relation.insert_into(table)
             except duckdb.Error as error:  # a value that does not cast to its column's type
@@ -317,7 +362,7 @@ class Store:
             where = next(
                 (
                     shown_name(self.data_dir, path)
-                    for part in read_table(self.con, self.data_dir, table)
+                    for part in read_table(self.con, self.data_dir, table, self.listing.files[table])
                     for path in part.paths
                     if _holds(part.reader([path]), column, found)
                 ),

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from innovisits.data import audit, lock, sql
-from innovisits.data.config import MAX_UPLOAD_ROWS, max_upload_bytes
+from innovisits.data.config import MAX_UPLOAD_ROWS, location, max_upload_bytes
 from innovisits.data.store import SUMMARY_KEYS, schema
 from innovisits.ingest import headers, reading
 from innovisits.ingest.resolve import resolvers as make_resolvers
@@ -64,7 +64,7 @@ class FileInfo:
 
 @dataclass
 class Plan:
-    data_dir: Path
+    data_dir: Path | str  # str: an s3:// URL
     version: tuple
     files: list[FileInfo]
     problems: list[Problem]
@@ -124,16 +124,18 @@ class _Frames(Mapping):
 
 def prepare(
     uploads: list[Upload],
-    data_dir: Path,
+    data_dir: Path | str,
     limits: Limits | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Plan:
     """Validate the upload against the store; the plan holds the problems or the rows to add."""
-    with lock.reading(Path(data_dir)):  # no ingest moves files while the views read them
-        return _prepare(uploads, Path(data_dir), limits or Limits(), progress)
+    with lock.reading(location(data_dir)):  # no ingest moves files while the views read them
+        return _prepare(uploads, location(data_dir), limits or Limits(), progress)
 
 
-def _prepare(uploads: list[Upload], data_dir: Path, limits: Limits, progress: Callable[[int], None] | None) -> Plan:
+def _prepare(
+    uploads: list[Upload], data_dir: Path | str, limits: Limits, progress: Callable[[int], None] | None
+) -> Plan:
     snapshot = Snapshot(data_dir)
     before = _summary(snapshot)  # first: stored data that cannot be read is reported before any work
     con = snapshot.con

@@ -1,6 +1,7 @@
 """The data directory as an ingest sees it: each table a view over its files (nothing is loaded into
-memory) plus a table `new_<table>` of the upload's rows, empty until the preview adds them. Queries over
-the tables (the Overview's numbers) run on it before and after the upload's rows are added."""
+memory; on a bucket, where every read is a request, the files are read once into tables) plus a table
+`new_<table>` of the upload's rows, empty until the preview adds them. Queries over the tables (the
+Overview's numbers) run on it before and after the upload's rows are added."""
 
 from __future__ import annotations
 
@@ -11,24 +12,31 @@ from typing import Any
 import duckdb
 
 from innovisits.data import sql
+from innovisits.data.config import is_url, location
 from innovisits.data.filters import Filters
-from innovisits.data.store import TABLES, DataError, Store, connect, data_version, empty_table, read_table
+from innovisits.data.store import TABLES, DataError, Store, connect, empty_table, listing, read_table
 
 
 class Snapshot:
     """Views over one data directory's files; read it while holding the directory lock shared."""
 
-    def __init__(self, data_dir: Path) -> None:
-        self.data_dir = Path(data_dir)
+    def __init__(self, data_dir: Path | str) -> None:
+        self.data_dir = location(data_dir)
         self.con = connect()
-        self.version = data_version(self.data_dir)
+        self.listing = listing(self.data_dir)
+        self.version = self.listing.version
         for table in TABLES:
             empty_table(self.con, table).create(f"new_{table}")
-            self.con.register(table, self._stored(table).union(self.con.table(f"new_{table}")))
+            stored = self._stored(table)
+            if is_url(self.data_dir):  # objects are read once, not again by every query of the preview
+                stored.create(f"stored_{table}")
+                stored = self.con.table(f"stored_{table}")
+            self.con.register(table, stored.union(self.con.table(f"new_{table}")))
 
     def _stored(self, table: str) -> duckdb.DuckDBPyRelation:
         """The table's files, cast to the schema (as `Store` loads them)."""
-        parts = [part.relation for part in read_table(self.con, self.data_dir, table)]
+        files = self.listing.files[table]
+        parts = [part.relation for part in read_table(self.con, self.data_dir, table, files)]
         return functools.reduce(duckdb.DuckDBPyRelation.union, parts) if parts else empty_table(self.con, table)
 
     def records(self, name: str, **values: Any) -> list[dict[str, Any]]:

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,6 +13,7 @@ import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from innovisits.data import passwords
+from innovisits.data.config import ConfigError
 from innovisits.ui import t
 
 USER_KEY = "staff_user"
@@ -55,6 +57,11 @@ def _session_backoff() -> passwords.Backoff:
 
 
 def _password_sign_in() -> None:
+    try:
+        accounts = passwords.accounts()
+    except (ConfigError, OSError, sqlite3.Error) as error:  # no shared throttle: no password is tried
+        st.error(t("auth_no_throttle", reason=str(error)), icon=":material/error:")
+        return
     with st.form("sign_in"):
         user = st.text_input(t("auth_user"), key="sign_in_user").strip()
         password = st.text_input(t("auth_password"), type="password", key="sign_in_password")
@@ -62,16 +69,15 @@ def _password_sign_in() -> None:
     if not submitted:
         return
     session = _session_backoff()
-    wait = max(passwords.ACCOUNTS.wait(user), session.wait("session"))
+    wait = session.wait("session") or accounts.claim(user)  # a claimed attempt counts as wrong until right
     if wait > 0:
         st.error(t("auth_wait", seconds=int(wait) + 1), icon=":material/timer:")
         return
     if passwords.verify(_secret("staff")["accounts"], user, password):
-        passwords.ACCOUNTS.succeeded(user)
+        accounts.succeeded(user)
         session.succeeded("session")
         st.session_state[USER_KEY] = user
         st.rerun()
-    passwords.ACCOUNTS.failed(user)
     session.failed("session")
     st.error(t("auth_wrong"), icon=":material/error:")
 

@@ -8,15 +8,24 @@ import streamlit as st
 
 from innovisits import ui
 from innovisits.data import audit
-from innovisits.data.config import MAX_UPLOAD_ROWS, data_dir, max_upload_bytes
+from innovisits.data.config import MAX_UPLOAD_ROWS, ConfigError, data_location, max_upload_bytes
 from innovisits.data.store import SUMMARY_KEYS, DataError
 from innovisits.ingest import templates
-from innovisits.ingest.batches import StaleError, UndoError, WriteError, commit, undo
+from innovisits.ingest.batches import StaleError, UndoError, WriteError, commit, undo, why_off
 from innovisits.ingest.plan import Plan, Upload, prepare
 
 ROUND_KEY = "upload_round"  # a new uploader (empty) after each stored upload
 SHOWN_KEY = "upload_shown"  # fingerprint of the preview the person saw
 DONE_KEY = "upload_done"
+
+
+def uploads_on() -> bool:
+    """True when this server can store uploads; otherwise the page says why and who can upload instead."""
+    reason = why_off(data_location())
+    if reason:
+        st.warning(ui.t("upload_off", reason=reason), icon=":material/cloud_off:")
+        st.info(ui.t("upload_off_who", location=str(data_location())), icon=":material/person:")
+    return reason is None
 
 
 def template_downloads() -> None:
@@ -54,7 +63,7 @@ def check(uploads: list[Upload]) -> Plan:
     """The upload checked against the store; when a stored file cannot be read, which one, and stop."""
     try:
         with st.spinner(ui.t("upload_checking")):
-            return prepare(uploads, data_dir())
+            return prepare(uploads, data_location())
     except DataError as error:
         st.error(ui.t("data_error", error=str(error)), icon=":material/error:")
         st.caption(ui.t("data_error_help"))
@@ -141,6 +150,8 @@ def confirm(plan: Plan, user: str) -> None:
         return
     except WriteError as error:
         st.error(ui.t(f"upload_write_{error.code}", detail=error.detail), icon=":material/block:")
+    except ConfigError as error:  # the bucket refused the write: nothing was published
+        st.error(ui.t("upload_not_stored", reason=str(error)), icon=":material/error:")
         return
     added = ", ".join(f"{ui.t(f'upload_kind_{t}')} +{n:,}" for t, n in plan.counts().items())
     st.session_state[DONE_KEY] = ui.t("upload_stored", batch=batch, summary=added)
@@ -156,7 +167,7 @@ def done_message() -> None:
 
 def history(user: str) -> None:
     """Every batch with its status, and withdrawing one."""
-    found = audit.batches(data_dir())
+    found = audit.batches(data_location())
     if not found:
         st.info(ui.t("history_empty"), icon=":material/info:")
         return
@@ -181,8 +192,8 @@ def history(user: str) -> None:
     sure = st.checkbox(ui.t("history_sure"), key="history_sure")
     if st.button(ui.t("history_withdraw"), disabled=not sure, key="history_withdraw", icon=":material/undo:"):
         try:
-            undo(data_dir(), batch, user)
-        except UndoError as error:
+            undo(data_location(), batch, user)
+        except (UndoError, ConfigError) as error:
             st.error(str(error))
             return
         except WriteError as error:

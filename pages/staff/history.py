@@ -9,5 +9,7 @@ from innovisits.ui import upload as ui_upload
 user = routes.require_staff()
 st.title(ui.t("page_history"))
 ui_upload.done_message()
+if not ui_upload.uploads_on():
+    st.stop()
 st.write(ui.t("history_intro"))
 ui_upload.history(user)

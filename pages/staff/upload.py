@@ -9,6 +9,8 @@ from innovisits.ui import upload as ui_upload
 user = routes.require_staff()
 st.title(ui.t("page_upload"))
 ui_upload.done_message()
+if not ui_upload.uploads_on():
+    st.stop()
 st.write(ui.t("upload_intro"))
 ui_upload.template_downloads()
 uploads = ui_upload.uploaded_files()

@@ -2,10 +2,13 @@
 at.secrets, backoff on wrong passwords, and the acceptance path: a Big5 visit report uploaded, previewed,
 confirmed and seen on every page; a malformed file refused with nothing stored; a batch withdrawn."""
 
+import threading
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from innovisits.data import passwords
+from innovisits.ingest import batches
 from tests import ingest_files as f
 from tests.app.test_pages import ENTRY, metrics
 
@@ -14,8 +17,9 @@ HASH = passwords.hash_password(PASSWORD)
 
 
 @pytest.fixture(autouse=True)
-def fresh_backoff():
-    passwords.ACCOUNTS.failures.clear()
+def fresh_backoff(tmp_path, monkeypatch):
+    """Each test its own shared sign-in throttle (the state directory every replica would share)."""
+    monkeypatch.setenv("INNOVISITS_STATE_DIR", str(tmp_path / "state"))
 
 
 @pytest.fixture
@@ -63,7 +67,66 @@ def test_wrong_passwords_are_slowed_down(known):
         assert at.error[0].value == "Wrong account or password."
     sign_in(at)  # the right password, but too soon after the third wrong one
     assert at.error[0].value.startswith("Too many wrong attempts: try again in")
-    assert passwords.ACCOUNTS.wait("alice") > 0
+    assert passwords.accounts().attempts("alice") == passwords.FREE_ATTEMPTS  # the early right one not checked
+
+
+def test_the_account_wait_is_shared_and_holds_under_parallel_attempts(tmp_path):
+    """Two replicas open one database: a wait set through one holds on the other; of 10 attempts at once on a
+    fresh account, FREE_ATTEMPTS are checked; once a wait has run out, 10 at once get exactly 1 checked."""
+    replica_a = passwords.SharedBackoff(tmp_path / "state" / "sign-in.sqlite")
+    replica_b = passwords.SharedBackoff(tmp_path / "state" / "sign-in.sqlite")
+
+    def at_once(now: float) -> int:
+        waits = []
+        threads = [
+            threading.Thread(target=lambda i=i: waits.append((replica_a, replica_b)[i % 2].claim("bob", now)))
+            for i in range(10)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return sum(wait == 0 for wait in waits)
+
+    assert at_once(now=1000.0) == passwords.FREE_ATTEMPTS
+    assert replica_b.wait("bob", now=1000.0) == 1.0  # the third wrong attempt: 1 s
+    assert at_once(now=1001.0) == 1
+    assert replica_a.wait("bob", now=1001.0) == 2.0  # the fourth: 2 s
+    assert replica_b.attempts("bob") == passwords.FREE_ATTEMPTS + 1
+    replica_b.succeeded("bob")
+    assert replica_a.claim("bob", now=1001.0) == 0
+
+
+def test_password_sign_in_is_off_without_a_shared_throttle(known, monkeypatch, tmp_path):
+    (tmp_path / "not-a-directory").write_text("")
+    monkeypatch.setenv("INNOVISITS_STATE_DIR", str(tmp_path / "not-a-directory" / "state"))
+    at = app()
+    at.switch_page("../pages/sign_in.py").run()
+    assert not at.exception
+    assert at.error[0].value.startswith("Password sign-in is off until the shared sign-in throttle can be opened")
+    assert not at.text_input
+
+
+def test_upload_and_history_pages_say_why_uploads_are_off_and_who_can_upload(known, monkeypatch):
+    at = sign_in(app())
+    monkeypatch.setenv("INNOVISITS_UPLOADS", "off")
+    for page in ("upload", "history"):
+        at.switch_page(f"../pages/staff/{page}.py").run()
+        assert not at.exception
+        assert (
+            at.warning[0].value
+            == "Uploads are off on this server: uploads are turned off on this server (INNOVISITS_UPLOADS=off)"
+        )
+        assert "python -m innovisits ingest" in at.info[0].value and str(known) in at.info[0].value
+        assert not at.file_uploader and not at.dataframe  # no upload, no batches to withdraw
+
+
+def test_a_bucket_with_the_local_engine_is_a_reason_not_an_error(monkeypatch):
+    monkeypatch.setenv("INNOVISITS_ENGINE", "local")
+    assert "set INNOVISITS_ENGINE=httpfs" in batches.why_off("s3://bucket/data")
+    monkeypatch.setenv("INNOVISITS_ENGINE", "httpfs")
+    assert batches.why_off("s3://bucket/data") is None
+    assert "s3://bucket/prefix" in batches.why_off("https://example.org/data")
 
 
 def test_backoff_doubles_per_account_and_resets_on_success():

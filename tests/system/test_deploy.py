@@ -55,13 +55,15 @@ def listening(port: int) -> bool:
 
 
 class Layout:
-    def __init__(self, root: Path) -> None:
-        self.data = known_data.build(root / "data", "csv")
+    def __init__(self, root: Path, data: Path | str | None = None, env: dict[str, str] | None = None) -> None:
+        """Start run-local.sh over `data` (default: the known data set in a new directory) with `env` added."""
+        self.data = data or known_data.build(root / "data", "csv")
         self.run = root / "run"
         self.port = free_ports(3)
         self.replicas = [self.port + 1, self.port + 2]
         self.output = root / "run-local.out"
-        env = {**os.environ, "INNOVISITS_DATA_DIR": str(self.data), "INNOVISITS_RUN_DIR": str(self.run)}
+        self.env = {**os.environ, **(env or {}), "PYTHON": sys.executable}
+        env = {**self.env, "INNOVISITS_DATA_DIR": str(self.data), "INNOVISITS_RUN_DIR": str(self.run)}
         with self.output.open("w") as out:
             self.process = subprocess.Popen(
                 ["bash", str(PROJECT / "deploy" / "run-local.sh"), str(self.port)],
@@ -83,7 +85,7 @@ class Layout:
         return (self.run / "logs" / "access.log").read_text().splitlines()
 
     def cli(self, *args: str, data: Path | None = None) -> subprocess.CompletedProcess:
-        env = {**os.environ, "INNOVISITS_DATA_DIR": str(data or self.data), "PYTHONPATH": str(PROJECT)}
+        env = {**self.env, "INNOVISITS_DATA_DIR": str(data or self.data), "PYTHONPATH": str(PROJECT)}
         return subprocess.run(
             [sys.executable, "-m", "innovisits", *args], capture_output=True, text=True, env=env, timeout=120
         )
