@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,12 @@ class Batch:
     created_dirs: list[str]
     withdrawn_at: str | None = None
     withdrawn_by: str | None = None
+    superseded: list[list[str]] = field(default_factory=list)  # [data file, where it was set aside] it corrects
+    corrected: dict[str, int] = field(default_factory=dict)  # table -> stored rows corrected
+    changes: list[list[Any]] = field(default_factory=list)  # [table, key, column, old, new] per changed value
+    visits: list[str] = field(default_factory=list)  # ids of the visits it adds to or corrects (the first few)
+    visit_count: int = 0
+    reference: dict[str, Any] = field(default_factory=dict)  # a reference batch: what staff added or renamed
 
     @property
     def is_active(self) -> bool:
@@ -66,10 +72,10 @@ class Batch:
 def batches(data_dir: Path) -> list[Batch]:
     """Every batch ever stored, newest first, with its withdrawal if any."""
     added: dict[str, Batch] = {}
+    recorded = [f.name for f in fields(Batch) if not f.name.startswith("withdrawn")]
     for event in events(data_dir):
         if event.get("event") == "add":
-            fields = {k: event[k] for k in ("batch_id", "at", "by", "files", "rows", "paths", "created_dirs")}
-            added[event["batch_id"]] = Batch(**fields)
+            added[event["batch_id"]] = Batch(**{k: event[k] for k in recorded if k in event})
         elif event.get("event") == "undo" and event.get("batch_id") in added:
             old = added[event["batch_id"]]
             added[old.batch_id] = Batch(**{**old.__dict__, "withdrawn_at": event["at"], "withdrawn_by": event["by"]})

@@ -1,9 +1,12 @@
 """The data directory as an ingest sees it: each table a view over its files (nothing is loaded into
-memory) plus a table `new_<table>` of the upload's rows, empty until the preview adds them. Queries over
-the tables (the Overview's numbers) run on it before and after the upload's rows are added."""
+memory) plus a table `new_<table>` of the upload's rows, empty until the preview adds them, and for a keyed
+table `fixed_<table>`, the corrected rows that replace stored rows of the same key. Queries over the tables
+(the Overview's numbers) run on it before and after the upload's rows are added."""
 
 from __future__ import annotations
 
+import functools
+import operator
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +15,7 @@ import duckdb
 from innovisits.data import sql
 from innovisits.data.filters import Filters
 from innovisits.data.store import TABLES, Column, DataError, connect, data_version, schema, table_files
+from innovisits.ingest.rules import key_of
 
 
 def _typed(column: Column, present: list[str]) -> duckdb.Expression:
@@ -28,7 +32,43 @@ class Snapshot:
         self.version = data_version(self.data_dir)
         for table in TABLES:
             self._nothing(table).create(f"new_{table}")
+            if key_of(table):
+                self._nothing(table).create(f"fixed_{table}")
             self.con.register(table, self._stored(table).union(self.con.table(f"new_{table}")))
+
+    def correct(self, table: str, rows: duckdb.DuckDBPyRelation) -> None:
+        """Replace the stored rows of these rows' keys with them: `table` shows the corrected data."""
+        rows.select(*[_typed(c, rows.columns) for c in schema()[table]]).insert_into(f"fixed_{table}")
+        fixed = self.con.table(f"fixed_{table}")
+        kept = join_keys(self._stored(table), fixed, key_of(table), "anti")
+        self.con.unregister(table)
+        self.con.register(table, kept.union(fixed).union(self.con.table(f"new_{table}")))
+
+    def corrected(self, table: str) -> int:
+        return self.con.table(f"fixed_{table}").count("*").fetchall()[0][0] if key_of(table) else 0
+
+    def files_holding(self, table: str, keyed: duckdb.DuckDBPyRelation) -> list[Path]:
+        """The stored files of `table` holding a row with one of `keyed`'s keys."""
+        files = table_files(self.data_dir, table)
+        types = {c.name: duckdb.sqltype(c.type) for c in schema()[table]}
+        found: set[str] = set()
+        for paths, reader in ((files.csv, self._read_csv), (files.parquet, self._read_parquet)):
+            if paths:
+                source = reader([str(p) for p in paths], filename=True)
+                typed = source.select(
+                    duckdb.ColumnExpression("filename"),
+                    *[duckdb.ColumnExpression(k).cast(types[k]).alias(k) for k in key_of(table)],
+                )
+                holding = join_keys(typed, keyed, key_of(table), "semi").select("filename").distinct()
+                found.update(name for (name,) in holding.fetchall())
+        return [Path(name) for name in sorted(found)]
+
+    def file_rows(self, path: Path) -> duckdb.DuckDBPyRelation:
+        """One stored file's rows, typed as the table's (a correction rewrites the files it changes)."""
+        table = path.parent.name if path.parent != self.data_dir else path.name.partition(".")[0]
+        reader = self._read_csv if path.suffix == ".csv" else self._read_parquet
+        source = reader([str(path)])
+        return source.select(*[_typed(c, source.columns) for c in schema()[table]])
 
     def _stored(self, table: str) -> duckdb.DuckDBPyRelation:
         """The table's files, cast to the schema (as `Store` loads them)."""
@@ -56,11 +96,13 @@ class Snapshot:
         typed_nulls = self.con.values([0]).select(*[_typed(c, []) for c in schema()[table]])
         return typed_nulls.filter(duckdb.ConstantExpression(False))
 
-    def _read_csv(self, paths: list[str]) -> duckdb.DuckDBPyRelation:
-        return self.con.read_csv(paths, header=True, all_varchar=True, union_by_name=True, encoding="utf-8")
+    def _read_csv(self, paths: list[str], filename: bool = False) -> duckdb.DuckDBPyRelation:
+        return self.con.read_csv(
+            paths, header=True, all_varchar=True, union_by_name=True, encoding="utf-8", filename=filename
+        )
 
-    def _read_parquet(self, paths: list[str]) -> duckdb.DuckDBPyRelation:
-        return self.con.read_parquet(paths, union_by_name=True)
+    def _read_parquet(self, paths: list[str], filename: bool = False) -> duckdb.DuckDBPyRelation:
+        return self.con.read_parquet(paths, union_by_name=True, filename=filename)
 
     def records(self, name: str, **values: Any) -> list[dict[str, Any]]:
         """The rows of a named query over the stored data and the rows added so far, unfiltered."""
@@ -71,3 +113,14 @@ class Snapshot:
             return [dict(zip(columns, row, strict=True)) for row in result.fetchall()]
         except duckdb.Error as error:
             raise DataError(f"The stored data could not be read: {error}") from error
+
+
+def join_keys(
+    rows: duckdb.DuckDBPyRelation, keyed: duckdb.DuckDBPyRelation, key: tuple[str, ...], how: str
+) -> duckdb.DuckDBPyRelation:
+    """`rows` whose key (the `key` columns) is among `keyed`'s (`how="semi"`), or is not (`"anti"`)."""
+    keys = keyed.select(*[duckdb.ColumnExpression(k).alias(f"_k_{k}") for k in key]).distinct()
+    condition = functools.reduce(
+        operator.and_, [duckdb.ColumnExpression(k) == duckdb.ColumnExpression(f"_k_{k}") for k in key]
+    )
+    return rows.join(keys, condition, how=how)
