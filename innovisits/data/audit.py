@@ -68,6 +68,11 @@ class Batch:
     def is_active(self) -> bool:
         return self.withdrawn_at is None
 
+    def visit_text(self) -> str:
+        """Its visits by id, how people know a batch: 'K5, K6', or the first ones and how many more."""
+        more = self.visit_count - len(self.visits)
+        return ", ".join(self.visits) + (f" … (+{more:,})" if more > 0 else "")
+
 
 def batches(data_dir: Path) -> list[Batch]:
     """Every batch ever stored, newest first, with its withdrawal if any."""

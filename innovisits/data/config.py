@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 QUERIES_DIR = PROJECT_DIR / "queries"
@@ -74,3 +75,19 @@ def max_upload_bytes() -> int:
     """The upload size limit: Streamlit's `server.maxUploadSize` (MB), so the page and the ingest agree."""
     settings = tomllib.loads(STREAMLIT_CONFIG.read_text(encoding="utf-8"))
     return int(settings.get("server", {}).get("maxUploadSize", 200)) * 1024 * 1024
+
+
+TIMEZONE_ENV = "INNOVISITS_TIMEZONE"
+DEFAULT_TIMEZONE = "Asia/Hong_Kong"
+
+
+def timezone() -> ZoneInfo:
+    """The time zone history and audit times are shown in: `INNOVISITS_TIMEZONE` (an IANA name such as
+    `Asia/Hong_Kong` or `UTC`), else Hong Kong's. (The audit log itself keeps UTC.)"""
+    name = os.environ.get(TIMEZONE_ENV, "").strip() or DEFAULT_TIMEZONE
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"{TIMEZONE_ENV}={name!r} is not a time zone: use an IANA name such as Asia/Hong_Kong"
+        ) from None

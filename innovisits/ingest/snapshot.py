@@ -1,7 +1,11 @@
 """The data directory as an ingest sees it: each table a view over its files (nothing is loaded into
 memory) plus a table `new_<table>` of the upload's rows, empty until the preview adds them, and for a keyed
 table `fixed_<table>`, the corrected rows that replace stored rows of the same key. Queries over the tables
-(the Overview's numbers) run on it before and after the upload's rows are added."""
+(the Overview's numbers) run on it before and after the upload's rows are added.
+
+`aliases` (kind, alias, canonical, `_source`) holds the abbreviations people write: the bundled
+`data/aliases.csv`, then the data directory's own `aliases.csv` and `aliases/*` files (staff add them as
+batches), then `new_aliases`; a higher `_source` wins for the same alias."""
 
 from __future__ import annotations
 
@@ -13,9 +17,12 @@ from typing import Any
 import duckdb
 
 from innovisits.data import sql
+from innovisits.data.config import ALIASES_FILE
 from innovisits.data.filters import Filters
 from innovisits.data.store import TABLES, Column, DataError, connect, data_version, schema, table_files
 from innovisits.ingest.rules import key_of
+
+ALIAS_COLUMNS = ("kind", "alias", "canonical")
 
 
 def _typed(column: Column, present: list[str]) -> duckdb.Expression:
@@ -35,6 +42,36 @@ class Snapshot:
             if key_of(table):
                 self._nothing(table).create(f"fixed_{table}")
             self.con.register(table, self._stored(table).union(self.con.table(f"new_{table}")))
+        self._nothing_aliases().create("new_aliases")
+        self.con.register("aliases", self._aliases().union(self.con.table("new_aliases")))
+
+    def _nothing_aliases(self) -> duckdb.DuckDBPyRelation:
+        text = duckdb.sqltype("VARCHAR")
+        empty = self.con.values([0]).select(
+            *[duckdb.ConstantExpression(None).cast(text).alias(c) for c in ALIAS_COLUMNS],
+            duckdb.ConstantExpression(len(self._alias_files()) + 1).alias("_source"),
+        )
+        return empty.filter(duckdb.ConstantExpression(False))
+
+    def _alias_files(self) -> list[Path]:
+        """The bundled aliases (unless the data directory is the bundled sample), then the directory's own."""
+        files = [Path(p) for p in table_files(self.data_dir, "aliases").all()]
+        own = {f.resolve() for f in files}
+        return ([ALIASES_FILE] if ALIASES_FILE.is_file() and ALIASES_FILE.resolve() not in own else []) + files
+
+    def _aliases(self) -> duckdb.DuckDBPyRelation:
+        """Every alias file's rows, each with its place in the order (later files win)."""
+        text = duckdb.sqltype("VARCHAR")
+        found = self._nothing_aliases()
+        for number, path in enumerate(self._alias_files()):
+            rows = (self._read_csv if path.suffix == ".csv" else self._read_parquet)([str(path)])
+            found = found.union(
+                rows.select(
+                    *[duckdb.ColumnExpression(c).cast(text).alias(c) for c in ALIAS_COLUMNS],
+                    duckdb.ConstantExpression(number).alias("_source"),
+                )
+            )
+        return found
 
     def correct(self, table: str, rows: duckdb.DuckDBPyRelation) -> None:
         """Replace the stored rows of these rows' keys with them: `table` shows the corrected data."""
