@@ -30,7 +30,7 @@ from innovisits.data.store import TABLES as STORED_TABLES
 from innovisits.data.store import connect, data_version
 from innovisits.ingest.resolve import REFERENCES
 from innovisits.ingest.rules import TABLES, key_of
-from innovisits.ingest.snapshot import Snapshot, join_keys
+from innovisits.ingest.snapshot import ALIAS_COLUMNS, Snapshot, join_keys
 
 if TYPE_CHECKING:
     from innovisits.ingest.plan import Plan
@@ -137,13 +137,13 @@ def _stage(snapshot: Snapshot, batch_id: str, superseded: list[str]) -> list[lis
     staging = meta_dir(snapshot.data_dir) / "staging" / batch_id
     staging.mkdir(parents=True)
     moves = []
-    for table in STORED_TABLES:
+    for table in (*STORED_TABLES, "aliases"):
         parts = []
         if snapshot.corrected(table):
             fixed = con.table(f"fixed_{table}")
             old = [snapshot.file_rows(snapshot.data_dir / p) for p in superseded if _table_of(p) == table]
             parts += [join_keys(_union(old), fixed, key_of(table), "anti"), fixed]
-        new = con.table(f"new_{table}")
+        new = con.table(f"new_{table}").select(*(ALIAS_COLUMNS if table == "aliases" else ["*"]))
         if new.count("*").fetchall()[0][0]:
             parts.append(new)
         if not parts:

@@ -73,6 +73,17 @@ class Snapshot:
             )
         return found
 
+    def add(self, table: str, rows: duckdb.DuckDBPyRelation) -> None:
+        """Rows to add to `table` (or to `aliases`), matched by column name."""
+        if table == "aliases":
+            text = duckdb.sqltype("VARCHAR")
+            typed = [duckdb.ColumnExpression(c).cast(text).alias(c) for c in ALIAS_COLUMNS]
+            rows.select(*typed, duckdb.ConstantExpression(len(self._alias_files())).alias("_source")).insert_into(
+                "new_aliases"
+            )
+            return
+        rows.select(*[_typed(c, rows.columns) for c in schema()[table]]).insert_into(f"new_{table}")
+
     def correct(self, table: str, rows: duckdb.DuckDBPyRelation) -> None:
         """Replace the stored rows of these rows' keys with them: `table` shows the corrected data."""
         rows.select(*[_typed(c, rows.columns) for c in schema()[table]]).insert_into(f"fixed_{table}")
