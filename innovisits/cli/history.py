@@ -31,6 +31,7 @@ def run(args: argparse.Namespace) -> int:
         what = "  ".join(
             part
             for part in (
+                b.reference_text(),
                 f"visits {b.visit_text()}" if b.visits else "",
                 rows,
                 f"corrected {corrected}" if corrected else "",

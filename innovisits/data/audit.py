@@ -68,6 +68,15 @@ class Batch:
     def is_active(self) -> bool:
         return self.withdrawn_at is None
 
+    def reference_text(self) -> str:
+        """What a reference batch did, in the words of the command that does it ('' for an upload)."""
+        done = self.reference
+        if not done:
+            return ""
+        if done["action"] == "alias":
+            return f"alias {done['alias']} → {done['kind']} {done['code']}"
+        return f"{done['action']} {done['kind']} {done['code']} ({done['en']} / {done['zh']})"
+
     def visit_text(self) -> str:
         """Its visits by id, how people know a batch: 'K5, K6', or the first ones and how many more."""
         more = self.visit_count - len(self.visits)
