@@ -225,7 +225,8 @@ def dependants(data_dir: Path, batch: audit.Batch, every: list[audit.Batch] | No
     if not later:
         return []
     con = connect()
-    added = _added_keys(con, data_dir, batch)
+    set_aside = {original: stash for b in later for original, stash in b.superseded}
+    added = _added_keys(con, data_dir, batch, set_aside)
     found = []
     for other in sorted(later, key=lambda b: b.batch_id):
         if set(batch.paths) & {original for original, _ in other.superseded}:
@@ -242,17 +243,20 @@ def _read(con: duckdb.DuckDBPyConnection, path: Path) -> duckdb.DuckDBPyRelation
 
 
 def _added_keys(
-    con: duckdb.DuckDBPyConnection, data_dir: Path, batch: audit.Batch
+    con: duckdb.DuckDBPyConnection, data_dir: Path, batch: audit.Batch, set_aside: dict[str, str]
 ) -> dict[str, duckdb.DuckDBPyRelation]:
-    """Table -> the keys (as text, column `key`) that `batch` brought in, for tables others point into."""
+    """Table -> the keys (as text, column `key`) that `batch` brought in, for tables others point into. A file
+    of the batch that a later correction superseded is read where it was set aside."""
     pointed = {parent: column for table in TABLES for parent, column in _pointers(table).values()}
     text = duckdb.sqltype("VARCHAR")
     found = {}
     for path in batch.paths:
         table = _table_of(path)
-        if table not in pointed or not (data_dir / path).exists():  # superseded: a later batch corrects it
+        if table not in pointed:
             continue
-        keys = _read(con, data_dir / path).select(duckdb.ColumnExpression(pointed[table]).cast(text).alias("key"))
+        keys = _read(con, data_dir / set_aside.get(path, path)).select(
+            duckdb.ColumnExpression(pointed[table]).cast(text).alias("key")
+        )
         for original, stash in batch.superseded:
             if _table_of(original) == table:
                 before = _read(con, data_dir / stash).select(

@@ -314,7 +314,7 @@ def _against_store(snapshot: Snapshot, table: str, pieces: list[Piece], plan: Pl
     con = snapshot.con
     rule = TABLES[table]
     columns = value_columns(table)
-    if plan.corrections and rule.key:
+    if rule.key:
         pieces = [_filled(snapshot, p) if p.table == table else p for p in pieces]
     packed(pieces, table).create_view("ingest_rows", replace=True)
     text = duckdb.sqltype("VARCHAR")
