@@ -4,6 +4,7 @@ import streamlit as st
 
 from innovisits import ui
 from innovisits.ui import auth as ui_auth
+from innovisits.ui import reference as ui_reference
 from innovisits.ui import upload as ui_upload
 
 user = ui_auth.require_staff()
@@ -16,6 +17,7 @@ if uploads:
     plan = ui_upload.check(uploads)
     if not plan.ok:
         ui_upload.problems(plan)
+        ui_reference.unknown_names(plan.problems, user)
     else:
         ui_upload.preview(plan)
         if not plan.adds_nothing:
