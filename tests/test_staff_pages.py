@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from innovisits.data import audit
+from innovisits.data import audit, passwords
 from innovisits.data.store import Store
 from tests import ingest_files as f
 from tests.test_upload_pages import app, sign_in, tables, upload
@@ -101,3 +101,16 @@ def test_reference_page_adds_a_category_and_history_lists_it(known):
     assert "drones" in list(tables(at)[2]["category_id"])
     at.switch_page("../pages/staff/history.py").run()
     assert tables(at)[0]["Visits or entry"][0] == "added technology category drones (Drones / 無人機)"
+
+
+def test_sign_in_token_is_signed_and_expires():
+    key = passwords.session_key({"alice": "$argon2id$hash-a"})
+    token = passwords.session_token("alice", key, now=1_000.0, hours=1)
+    assert passwords.session_user(token, key, now=1_000.0 + 3_599) == "alice"
+    assert passwords.session_user(token, key, now=1_000.0 + 3_600) is None  # expired
+    payload, _, signature = token.partition(".")
+    other = passwords.session_token("bob", key, now=1_000.0, hours=1).partition(".")[0]
+    assert passwords.session_user(f"{other}.{signature}", key, now=1_000.0) is None  # payload swapped
+    assert passwords.session_user(token, passwords.session_key({"alice": "$argon2id$hash-b"}), now=1_000.0) is None
+    assert passwords.session_user(token, passwords.session_key({}, "a cookie secret"), now=1_000.0) is None
+    assert passwords.session_user("", key) is None and passwords.session_user("not.a.token", key) is None

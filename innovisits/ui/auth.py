@@ -1,10 +1,15 @@
 """Staff sign-in for the pages (a UI module: it imports Streamlit). Two ways, both configured only in
 `.streamlit/secrets.toml`: an identity provider for `st.login` (an `[auth]` section; optionally
 `[staff] emails = [...]` to say who is staff), or accounts with argon2-hashed passwords under
-`[staff.accounts]`. With neither, nobody is staff and uploading is off."""
+`[staff.accounts]`. With neither, nobody is staff and uploading is off.
+
+A password sign-in survives a reload: the browser keeps a signed, expiring cookie (`passwords.session_token`,
+12 hours), read back through `st.context.cookies`. Streamlit cannot set a cookie from Python, so the sign-in
+page writes it (and deletes it on sign-out) with a one-line script; the value is only base64url and hex."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,7 +20,10 @@ from innovisits.data import passwords
 from innovisits.ui import t
 
 USER_KEY = "staff_user"
+COOKIE = "innovisits_staff"
 _BACKOFF_KEY = "_staff_backoff"
+_COOKIE_KEY = "_staff_cookie"  # the cookie the next run writes into the browser: a token, or "" to delete it
+_SIGNED_OUT_KEY = "_staff_signed_out"  # this session signed out: its request's cookie no longer counts
 
 
 def _secret(name: str) -> Mapping[str, Any]:
@@ -43,9 +51,31 @@ def staff_user() -> str | None:
         allowed = list(_secret("staff").get("emails") or [])
         return email if not allowed or email in allowed else None
     if mode() == "password":
+        accounts = _secret("staff")["accounts"]
         user = st.session_state.get(USER_KEY)
-        return user if user in _secret("staff")["accounts"] else None
+        if user is None and not st.session_state.get(_SIGNED_OUT_KEY):
+            cookie = st.context.cookies.get(COOKIE)  # (AppTest has no browser: a stand-in that is not text)
+            user = passwords.session_user(cookie if isinstance(cookie, str) else None, _cookie_key())
+            if user in accounts:
+                st.session_state[USER_KEY] = user
+        return user if user in accounts else None
     return None
+
+
+def _cookie_key() -> bytes:
+    staff = _secret("staff")
+    return passwords.session_key(dict(staff.get("accounts") or {}), str(staff.get("cookie_secret") or ""))
+
+
+def _write_cookie() -> None:
+    """Write (or delete) the sign-in cookie asked for by the last sign-in or sign-out."""
+    value = st.session_state.pop(_COOKIE_KEY, None)
+    if value is None:
+        return
+    age = passwords.SESSION_HOURS * 3600 if value else 0
+    cookie = json.dumps(f"{COOKIE}={value}; Max-Age={age}; Path=/; SameSite=Strict")
+    script = f"document.cookie = {cookie} + (location.protocol === 'https:' ? '; Secure' : '');"
+    st.html(f"<script>{script}</script>", unsafe_allow_javascript=True)
 
 
 def require_staff() -> str:
@@ -80,6 +110,8 @@ def _password_sign_in() -> None:
         passwords.ACCOUNTS.succeeded(user)
         session.succeeded("session")
         st.session_state[USER_KEY] = user
+        st.session_state[_COOKIE_KEY] = passwords.session_token(user, _cookie_key())
+        st.session_state.pop(_SIGNED_OUT_KEY, None)
         st.rerun()
     passwords.ACCOUNTS.failed(user)
     session.failed("session")
@@ -89,6 +121,7 @@ def _password_sign_in() -> None:
 def sign_in_panel() -> None:
     """The sign-in page's content for the configured mode."""
     current = mode()
+    _write_cookie()
     user = staff_user()
     if current is None:
         st.warning(t("auth_off"), icon=":material/lock:")
@@ -99,6 +132,8 @@ def sign_in_panel() -> None:
             if current == "provider":
                 st.logout()
             st.session_state.pop(USER_KEY, None)
+            st.session_state[_COOKIE_KEY] = ""
+            st.session_state[_SIGNED_OUT_KEY] = True
             st.rerun()
     elif current == "provider":
         if st.user.is_logged_in:
