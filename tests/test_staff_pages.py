@@ -108,7 +108,7 @@ def test_sign_in_token_is_signed_and_expires():
     token = passwords.session_token("alice", key, now=1_000.0, hours=1)
     assert passwords.session_user(token, key, now=1_000.0 + 3_599) == "alice"
     assert passwords.session_user(token, key, now=1_000.0 + 3_600) is None  # expired
-    payload, _, signature = token.partition(".")
+    signature = token.partition(".")[2]
     other = passwords.session_token("bob", key, now=1_000.0, hours=1).partition(".")[0]
     assert passwords.session_user(f"{other}.{signature}", key, now=1_000.0) is None  # payload swapped
     assert passwords.session_user(token, passwords.session_key({"alice": "$argon2id$hash-b"}), now=1_000.0) is None
