@@ -5,11 +5,12 @@
 
 A password sign-in survives a reload: the browser keeps a signed, expiring cookie (`passwords.session_token`,
 12 hours), read back through `st.context.cookies`. Streamlit cannot set a cookie from Python, so the sign-in
-page writes it (and deletes it on sign-out) with a one-line script; the value is only base64url and hex."""
+page writes it (and deletes it on sign-out) with a constant one-line script that reads the cookie from a
+hidden element beside it; the value is only base64url and hex."""
 
 from __future__ import annotations
 
-import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,6 +25,12 @@ COOKIE = "innovisits_staff"
 _BACKOFF_KEY = "_staff_backoff"
 _COOKIE_KEY = "_staff_cookie"  # the cookie the next run writes into the browser: a token, or "" to delete it
 _SIGNED_OUT_KEY = "_staff_signed_out"  # this session signed out: its request's cookie no longer counts
+_TOKEN = re.compile(r"([A-Za-z0-9_-]+\.[0-9a-f]{64})?")
+# Constant, so deploy/nginx's Content-Security-Policy allows it by its hash (tests/test_deploy_config.py).
+COOKIE_SCRIPT = (
+    "document.cookie = document.currentScript.previousElementSibling.dataset.cookie"
+    " + (location.protocol === 'https:' ? '; Secure' : '');"
+)
 
 
 def _secret(name: str) -> Mapping[str, Any]:
@@ -67,15 +74,22 @@ def _cookie_key() -> bytes:
     return passwords.session_key(dict(staff.get("accounts") or {}), str(staff.get("cookie_secret") or ""))
 
 
+def cookie_markup(value: str) -> str:
+    """The element that writes the sign-in cookie (`value` a token; empty deletes it): a hidden span carrying
+    the cookie, and COOKIE_SCRIPT, a constant whose hash the production CSP allows. Only a token's characters
+    (base64url, a dot, hex) are accepted, so nothing else can reach the page this way."""
+    if not _TOKEN.fullmatch(value):
+        raise ValueError("not a sign-in token")
+    age = passwords.SESSION_HOURS * 3600 if value else 0
+    cookie = f"{COOKIE}={value}; Max-Age={age}; Path=/; SameSite=Strict"
+    return f'<span hidden data-cookie="{cookie}"></span><script>{COOKIE_SCRIPT}</script>'
+
+
 def _write_cookie() -> None:
     """Write (or delete) the sign-in cookie asked for by the last sign-in or sign-out."""
     value = st.session_state.pop(_COOKIE_KEY, None)
-    if value is None:
-        return
-    age = passwords.SESSION_HOURS * 3600 if value else 0
-    cookie = json.dumps(f"{COOKIE}={value}; Max-Age={age}; Path=/; SameSite=Strict")
-    script = f"document.cookie = {cookie} + (location.protocol === 'https:' ? '; Secure' : '');"
-    st.html(f"<script>{script}</script>", unsafe_allow_javascript=True)
+    if value is not None:
+        st.html(cookie_markup(value), unsafe_allow_javascript=True)
 
 
 def require_staff() -> str:
