@@ -153,7 +153,7 @@ def prepare(
     `corrections`, a stored row given with other values is corrected (each change listed) instead of refused."""
     with lock.reading(Path(data_dir)):  # no ingest moves files while the views read them
         plan = _prepare(uploads, Path(data_dir), limits or Limits(), progress, corrections)
-        if plan.ok:
+        if plan.ok and (plan.added.get("visits") or plan.corrected.get("visits")):
             plan.warnings = _warnings(plan.snapshot)
         return plan
 
