@@ -10,7 +10,7 @@ from argon2 import PasswordHasher
 from playwright.sync_api import Page, expect
 
 from innovisits.ui.auth import COOKIE
-from tests import known_data
+from tests import ingest_files, known_data
 from tests.browser import kit
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -73,3 +73,26 @@ def test_a_tampered_cookie_signs_nobody_in(page: Page, staff_server: kit.Server)
     kit.open_page(page, staff_server.url)
     expect(kit.sidebar(page).get_by_role("link", name="Staff sign-in")).to_be_visible()
     expect(upload_link(page)).to_have_count(0)
+
+
+def test_a_file_added_again_replaces_the_earlier_one(page: Page, staff_server: kit.Server, tmp_path):
+    """The uploader keeps both files of one name; the page checks only the one added last, so a corrected
+    file replaces the refused one instead of doubling its problems."""
+    kit.open_page(page, staff_server.url)
+    kit.sidebar(page).get_by_role("link", name="Staff sign-in").click()
+    page.get_by_role("textbox", name="Account").fill("tester")
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("Signed in as tester.")).to_be_visible()
+    upload_link(page).click()
+    expect(page.locator("h1").first).to_have_text("Upload data")
+    for content in (ingest_files.REPORT.replace("Shenzhen", "Shenzen"), ingest_files.REPORT):
+        folder = tmp_path / str(len(content))
+        report = ingest_files.write(folder, "report.csv", content)
+        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(report))  # what the chooser fills
+        kit.wait_for_run(page)
+        if "Shenzen" in content:
+            expect(page.get_by_text("Nothing was stored: 3 problem(s) to fix.")).to_be_visible()
+    expect(page.get_by_text("Replaced the earlier file of the same name: report.csv.")).to_be_visible()
+    expect(page.get_by_role("button", name="Store this upload")).to_be_visible()
+    expect(page.get_by_text("Nothing was stored")).to_have_count(0)
