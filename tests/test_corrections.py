@@ -119,3 +119,19 @@ def test_visits_without_delegates_or_categories_are_warned(data):
     assert plan.ok
     assert [(w.value, w.code) for w in plan.warnings] == [("K5", "no_categories"), ("K5", "no_delegates")]
     assert prepare([Upload("report.csv", f.REPORT.encode())], data).warnings == []
+
+
+def test_a_correction_interrupted_after_its_journal_is_read_whole_and_finished(data, monkeypatch):
+    """Killed after the journal is written, before any rename: readers already see the corrected rows (and not
+    the superseded file beside them); the next writer finishes it, and undo still restores every byte."""
+    store_report(data)
+    before = f.tree_hash(data)
+    plan = prepare([Upload("fix.csv", FIX.encode())], data, corrections=True)
+    monkeypatch.setattr(batches.journal, "finish", lambda directory: None)
+    batch = batches.commit(plan, "alice")
+    monkeypatch.undo()
+    assert f.tree_hash(data) == before  # nothing renamed yet
+    assert visits(data)["K4"][0] == "Guangzhou" and len(visits(data)) == 5
+    batches.undo(data, batch, "alice")  # recovers (finishes the commit) first, then withdraws
+    assert f.tree_hash(data) == before
+    assert visits(data)["K4"][0] == "Dongguan"
