@@ -175,7 +175,10 @@ def test_problems_in_several_files_are_all_reported_with_chinese_reasons(data):
         data,
     )
     assert [(p.file, p.code) for p in plan.problems] == [("a.csv", "unknown_department"), ("b.csv", "unknown_category")]
-    assert plan.problems[1].reason("zh") == "未知科技類別（最接近：robotics）"
+    assert (
+        plan.problems[1].reason("zh")
+        == "未知科技類別（最接近：robotics）；請更正，或加入此類別（參考資料頁面，或 reference 指令）"
+    )
 
 
 @pytest.mark.parametrize(
