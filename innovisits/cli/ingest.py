@@ -1,4 +1,6 @@
-"""`ingest FILE... [--dry-run]`: the upload page's validation and atomic store, for batch loads."""
+"""`ingest FILE... [--dry-run] [--corrections]`: the upload page's validation and atomic store, for batch
+loads. With `--corrections`, stored rows given with other values are corrected (each change printed) in a
+batch of their own, which `undo` withdraws like any other."""
 
 from __future__ import annotations
 
@@ -21,6 +23,11 @@ PROGRESS_FROM = 1 << 20  # bytes: smaller uploads finish before a bar is worth d
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="CSV files (tables or visit reports)")
     parser.add_argument("--dry-run", action="store_true", help="validate and preview only; store nothing")
+    parser.add_argument(
+        "--corrections",
+        action="store_true",
+        help="correct stored rows the files give with other values (else such a change is refused)",
+    )
 
 
 def who() -> str:
@@ -30,6 +37,9 @@ def who() -> str:
 
 def summary(plan: Plan) -> str:
     added = ", ".join(f"{table} +{n:,}" for table, n in plan.counts().items()) or "nothing new"
+    corrected = ", ".join(f"{table} {n:,}" for table, n in plan.corrected.items() if n)
+    if corrected:
+        added += f"; corrected {corrected}"
     already = sum(plan.duplicates.values())
     change = ", ".join(
         f"{k} {plan.before[k]:,}→{plan.after[k]:,}" for k in plan.before if plan.before[k] != plan.after[k]
@@ -53,10 +63,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         for _attempt in range(5):  # another ingest finishing first makes the plan stale: check again
             with tqdm(total=total, unit="B", unit_scale=True, file=sys.stderr, disable=total < PROGRESS_FROM) as bar:
-                plan = prepare(uploads, data_location(), progress=bar.update)
+                plan = prepare(uploads, data_location(), progress=bar.update, corrections=args.corrections)
             _encodings(plan)
             if not plan.ok:
                 return _rejected(plan)
+            _report(plan)
             if args.dry_run:
                 print(f"dry run, nothing stored: {summary(plan)}")
                 return 0
@@ -84,6 +95,14 @@ def _encodings(plan: Plan) -> None:
     for file in plan.files:
         if file.encoding and file.encoding not in UTF8:
             print(f"note: {file.name} was read as {file.encoding}, not UTF-8: check its text", file=sys.stderr)
+
+
+def _report(plan: Plan) -> None:
+    """Each value a correction changes (stdout: it is what will be stored) and each warning (stderr)."""
+    for change in plan.changes:
+        print(f"change: {change.line()}")
+    for warning in plan.warnings:
+        print(f"warning: {warning.line()}", file=sys.stderr)
 
 
 def _rejected(plan: Plan) -> int:

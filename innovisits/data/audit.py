@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +65,9 @@ def check(data_dir: Path, event: object) -> None:
             paths.batch_file(data_dir, path, batch)
         for folder in listed[1]:
             paths.table_folder(data_dir, folder)
+        for original, stash in event.get("superseded") or []:  # files a correction set aside
+            paths.data_file(data_dir, original)
+            paths.bookkeeping(data_dir, stash, f"superseded/{batch}")
 
 
 def verify(data_dir: Path) -> None:
@@ -95,10 +98,30 @@ class Batch:
     created_dirs: list[str]
     withdrawn_at: str | None = None
     withdrawn_by: str | None = None
+    superseded: list[list[str]] = field(default_factory=list)  # [data file, where it was set aside] it corrects
+    corrected: dict[str, int] = field(default_factory=dict)  # table -> stored rows corrected
+    changes: list[list[Any]] = field(default_factory=list)  # [table, key, column, old, new] per changed value
+    visits: list[str] = field(default_factory=list)  # ids of the visits it adds to or corrects (the first few)
+    visit_count: int = 0
+    reference: dict[str, Any] = field(default_factory=dict)  # a reference batch: what staff added or renamed
 
     @property
     def is_active(self) -> bool:
         return self.withdrawn_at is None
+
+    def reference_text(self) -> str:
+        """What a reference batch did, in the words of the command that does it ('' for an upload)."""
+        done = self.reference
+        if not done:
+            return ""
+        if done["action"] == "alias":
+            return f"alias {done['alias']} → {done['kind']} {done['code']}"
+        return f"{done['action']} {done['kind']} {done['code']} ({done['en']} / {done['zh']})"
+
+    def visit_text(self) -> str:
+        """Its visits by id, how people know a batch: 'K5, K6', or the first ones and how many more."""
+        more = self.visit_count - len(self.visits)
+        return ", ".join(self.visits) + (f" … (+{more:,})" if more > 0 else "")
 
 
 def batches(data_dir: Path | str) -> list[Batch]:
@@ -109,10 +132,10 @@ def batches(data_dir: Path | str) -> list[Batch]:
 def batches_of(logged: list[dict[str, Any]]) -> list[Batch]:
     """The batches these events describe, newest first."""
     added: dict[str, Batch] = {}
+    recorded = [f.name for f in fields(Batch) if not f.name.startswith("withdrawn")]
     for event in logged:
         if event.get("event") == "add":
-            fields = {k: event[k] for k in ("batch_id", "at", "by", "files", "rows", "paths", "created_dirs")}
-            added[event["batch_id"]] = Batch(**fields)
+            added[event["batch_id"]] = Batch(**{k: event[k] for k in recorded if k in event})
         elif event.get("event") == "undo" and event.get("batch_id") in added:
             old = added[event["batch_id"]]
             added[old.batch_id] = Batch(**{**old.__dict__, "withdrawn_at": event["at"], "withdrawn_by": event["by"]})

@@ -6,6 +6,7 @@ import os
 import tomllib
 from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 QUERIES_DIR = PROJECT_DIR / "queries"
@@ -119,3 +120,19 @@ def date_range(today: date | None = None) -> tuple[date, date]:
     if found[0] > found[1]:
         raise ConfigError(f"{DATE_RANGE_ENV}={configured!r}: the first date is after the last")
     return found
+
+
+TIMEZONE_ENV = "INNOVISITS_TIMEZONE"
+DEFAULT_TIMEZONE = "Asia/Hong_Kong"
+
+
+def timezone() -> ZoneInfo:
+    """The time zone history and audit times are shown in: `INNOVISITS_TIMEZONE` (an IANA name such as
+    `Asia/Hong_Kong` or `UTC`), else Hong Kong's. (The audit log itself keeps UTC.)"""
+    name = os.environ.get(TIMEZONE_ENV, "").strip() or DEFAULT_TIMEZONE
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"{TIMEZONE_ENV}={name!r} is not a time zone: use an IANA name such as Asia/Hong_Kong"
+        ) from None

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from innovisits.data import audit, paths
-from innovisits.data.lock import meta_dir
+from innovisits.data.lock import BOOKKEEPING_DIR, meta_dir
 
 PAUSE_ENV = "INNOVISITS_INGEST_PAUSE"  # seconds to wait between renames: lets a test kill us midway
 
@@ -71,12 +71,20 @@ def check(data_dir: Path, entry: object) -> dict[str, Any]:
         if record["event"] != op:
             raise paths.UnsafePath(f"a {op!r} journal holds a {record['event']!r} record")
         kept = {"add": "staging", "undo": "trash"}[op]
+        set_aside = f"{BOOKKEEPING_DIR}/superseded/{batch}"
         for src, dst in moves:
+            if set_aside in (str(src).rpartition("/")[0], str(dst).rpartition("/")[0]):
+                # a correction sets a data file aside (add) and its undo puts it back
+                stash, original = (dst, src) if op == "add" else (src, dst)
+                paths.bookkeeping(data_dir, stash, f"superseded/{batch}")
+                paths.data_file(data_dir, original)
+                continue
             staged, placed = (src, dst) if op == "add" else (dst, src)
             paths.bookkeeping(data_dir, staged, f"{kept}/{batch}")
             paths.batch_file(data_dir, placed, batch)
         for folder in entry.get("remove_dirs", []):
-            paths.table_folder(data_dir, folder)
+            if folder != set_aside:
+                paths.table_folder(data_dir, folder)
     except paths.UnsafePath:
         raise
     except (KeyError, TypeError, AttributeError, ValueError) as error:

@@ -1,9 +1,13 @@
-"""Staff passwords: argon2 hashes kept in secrets, never a built-in password, and a growing wait after
-repeated wrong attempts, counted per account (shared by every replica, see `SharedBackoff`) and per session.
-No Streamlit here."""
+"""Staff passwords: argon2 hashes kept in secrets, never a built-in password, a growing wait after
+repeated wrong attempts, counted per account (shared by every replica, see `SharedBackoff`) and per session,
+and the signed, expiring token that keeps a browser signed in across reloads. No Streamlit here."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import json
 import sqlite3
 import threading
 import time
@@ -126,3 +130,37 @@ def accounts() -> SharedBackoff:
     """The sign-in throttle of this deployment, in `config.state_dir()` (a setting, or the data directory's
     bookkeeping folder)."""
     return SharedBackoff(config.state_dir() / "sign-in.sqlite")
+
+
+# ----------------------------------------------------------------------------------------- remembered sign-in
+
+SESSION_HOURS = 12  # a signed-in browser stays signed in this long, across reloads
+
+
+def session_key(accounts: Mapping[str, str], secret: str = "") -> bytes:
+    """The key that signs sign-in cookies: `[staff] cookie_secret` when set, else derived from the accounts'
+    argon2 hashes (secret, and only in secrets.toml), so changing a password or removing an account ends
+    every remembered sign-in made before."""
+    material = secret or "\n".join(f"{user}\t{accounts[user]}" for user in sorted(accounts))
+    return hashlib.sha256(b"innovisits sign-in cookie\n" + material.encode("utf-8")).digest()
+
+
+def session_token(user: str, key: bytes, now: float | None = None, hours: float = SESSION_HOURS) -> str:
+    """A cookie value naming `user` until it expires, signed with `key`: `<base64url payload>.<hmac hex>`."""
+    expires = int((time.time() if now is None else now) + hours * 3600)
+    payload = base64.urlsafe_b64encode(json.dumps({"u": user, "exp": expires}).encode()).decode().rstrip("=")
+    return f"{payload}.{hmac.new(key, payload.encode(), hashlib.sha256).hexdigest()}"
+
+
+def session_user(token: str | None, key: bytes, now: float | None = None) -> str | None:
+    """The account a cookie names, if its signature is right and it has not expired; else None."""
+    payload, _, signature = (token or "").partition(".")
+    expected = hmac.new(key, payload.encode(), hashlib.sha256).hexdigest()
+    if not payload or not hmac.compare_digest(signature, expected):
+        return None
+    try:
+        found = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        user, expires = str(found["u"]), float(found["exp"])
+    except (ValueError, KeyError, TypeError):
+        return None
+    return user if (time.time() if now is None else now) < expires else None

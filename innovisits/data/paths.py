@@ -13,6 +13,7 @@ from innovisits.data.lock import BOOKKEEPING_DIR
 
 BATCH_ID = re.compile(r"[0-9]{8}T[0-9]{12}Z")  # batches.new_batch_id: UTC time to the microsecond
 _FOLDER = re.compile(r"[a-z_]+")  # a table's folder
+_DATA_FILE = re.compile(r"[a-z_]+(/[^/.][^/]*)?\.(csv|parquet)")
 
 
 class UnsafePath(ValueError):
@@ -45,6 +46,15 @@ def batch_file(data_dir: Path, relative: object, batch: str) -> Path:
     folder, _, name = str(relative).partition("/")
     if not _FOLDER.fullmatch(folder) or name != f"batch-{batch}.parquet":
         raise UnsafePath(f"{relative!r} is not a data file of batch {batch}")
+    return path
+
+
+def data_file(data_dir: Path, relative: object) -> Path:
+    """A table's data file, `<table>.csv|parquet` or `<table>/<name>.csv|parquet` (a correction sets one
+    aside and an undo puts it back)."""
+    path = inside(data_dir, relative)
+    if not _DATA_FILE.fullmatch(str(relative)):
+        raise UnsafePath(f"{relative!r} is not a data file")
     return path
 
 

@@ -186,7 +186,7 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def _typed(column: Column, present: list[str]) -> duckdb.Expression:
+def typed_column(column: Column, present: list[str]) -> duckdb.Expression:
     """The column cast to its schema type, or a typed null when the files lack this optional column."""
     value = duckdb.ColumnExpression(column.name) if column.name in present else duckdb.ConstantExpression(None)
     return value.cast(duckdb.sqltype(column.type)).alias(column.name)
@@ -194,7 +194,7 @@ def _typed(column: Column, present: list[str]) -> duckdb.Expression:
 
 def empty_table(con: duckdb.DuckDBPyConnection, table: str) -> duckdb.DuckDBPyRelation:
     """No rows, with the table's typed columns."""
-    typed_nulls = con.values([0]).select(*[_typed(c, []) for c in schema()[table]])
+    typed_nulls = con.values([0]).select(*[typed_column(c, []) for c in schema()[table]])
     return typed_nulls.filter(duckdb.ConstantExpression(False))
 
 
@@ -203,12 +203,14 @@ _KIND_WORDS = {".csv": "CSV", ".parquet": "Parquet"}
 _TYPE_WORDS = {"DATE": "a date (2019-03-14)", "INTEGER": "a whole number", "DOUBLE": "a number"}
 
 
-def readers(con: duckdb.DuckDBPyConnection) -> dict[str, Reader]:
+def readers(con: duckdb.DuckDBPyConnection, *, filename: bool = False) -> dict[str, Reader]:
     """How each format is read: CSV with every column as text (so codes such as "001" keep their zeros; the
-    schema casts afterwards), Parquet as typed; several files matched by column name."""
+    schema casts afterwards), Parquet as typed; several files matched by column name (with `filename`, each
+    row also names its file)."""
+    csv = {"header": True, "all_varchar": True, "union_by_name": True, "encoding": "utf-8", "filename": filename}
     return {
-        "csv": lambda paths: con.read_csv(paths, header=True, all_varchar=True, union_by_name=True, encoding="utf-8"),
-        "parquet": lambda paths: con.read_parquet(paths, union_by_name=True),
+        "csv": lambda paths: con.read_csv(paths, **csv),
+        "parquet": lambda paths: con.read_parquet(paths, union_by_name=True, filename=filename),
     }
 
 
@@ -241,7 +243,7 @@ def read_table(
                 raise DataError("a required column is missing")
         except (duckdb.Error, DataError) as error:
             raise DataError(explain(data_dir, table, names, reader)) from error
-        parts.append(Part(names, reader, source.select(*[_typed(c, source.columns) for c in columns])))
+        parts.append(Part(names, reader, source.select(*[typed_column(c, source.columns) for c in columns])))
     return parts
 
 

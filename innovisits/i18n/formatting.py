@@ -4,7 +4,7 @@ notations the app needs: Python for text, moment.js for table columns, d3 for pl
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 
 from innovisits.i18n import language
 
@@ -27,3 +27,10 @@ def date_text(value: date | datetime | None, lang: str) -> str:
     if language(lang) == "zh":
         return f"{value.year}年{value.month}月{value.day}日"
     return f"{value.day} {_MONTHS_EN[value.month - 1]} {value.year}"
+
+
+def local_time(stamp: str | None, zone: tzinfo) -> str:
+    """An ISO time from the audit log (UTC) as a clock in `zone` reads it: '2026-11-30 18:39'; '' for none."""
+    if not stamp:
+        return ""
+    return datetime.fromisoformat(stamp).astimezone(zone).strftime("%Y-%m-%d %H:%M")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import operator
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,6 +63,20 @@ class FileInfo:
     stored_in: str | None = None  # an active batch that already holds this exact file
 
 
+@dataclass(frozen=True)
+class Change:
+    """One stored value a correction changes: the row (its key), the column, the value before and after."""
+
+    table: str
+    key: str
+    column: str
+    old: str | None
+    new: str | None
+
+    def line(self) -> str:
+        return f"{self.table} {self.key}, {self.column}: {self.old or '—'} → {self.new or '—'}"
+
+
 @dataclass
 class Plan:
     data_dir: Path | str  # str: an s3:// URL
@@ -74,6 +89,10 @@ class Plan:
     duplicates: dict[str, int] = field(default_factory=dict)  # table -> rows already stored
     before: dict[str, int] = field(default_factory=dict)  # Overview numbers now
     after: dict[str, int] = field(default_factory=dict)  # ... and with this batch
+    corrections: bool = False  # whether stored rows may be corrected (else a changed value is a problem)
+    corrected: dict[str, int] = field(default_factory=dict)  # table -> stored rows this batch corrects
+    changes: list[Change] = field(default_factory=list)  # every value the corrections change
+    warnings: list[Problem] = field(default_factory=list)  # stored anyway, but worth a look (no delegates, ...)
 
     @property
     def ok(self) -> bool:
@@ -81,7 +100,7 @@ class Plan:
 
     @property
     def adds_nothing(self) -> bool:
-        return self.ok and not any(self.added.values())
+        return self.ok and not any(self.added.values()) and not any(self.corrected.values())
 
     def counts(self) -> dict[str, int]:
         return {table: n for table, n in self.added.items() if n}
@@ -97,7 +116,7 @@ class Plan:
 
     def fingerprint(self) -> str:
         """Same files on the same store version -> same fingerprint (the page confirms what it previewed)."""
-        text = repr(([f.sha256 for f in self.files], self.version))
+        text = repr(([f.sha256 for f in self.files], self.version, self.corrections))
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -127,14 +146,23 @@ def prepare(
     data_dir: Path | str,
     limits: Limits | None = None,
     progress: Callable[[int], None] | None = None,
+    corrections: bool = False,
 ) -> Plan:
-    """Validate the upload against the store; the plan holds the problems or the rows to add."""
+    """Validate the upload against the store; the plan holds the problems or the rows to add. With
+    `corrections`, a stored row given with other values is corrected (each change listed) instead of refused."""
     with lock.reading(location(data_dir)):  # no ingest moves files while the views read them
-        return _prepare(uploads, location(data_dir), limits or Limits(), progress)
+        plan = _prepare(uploads, location(data_dir), limits or Limits(), progress, corrections)
+        if plan.ok and (plan.added.get("visits") or plan.corrected.get("visits")):
+            plan.warnings = _warnings(plan.snapshot)
+        return plan
 
 
 def _prepare(
-    uploads: list[Upload], data_dir: Path | str, limits: Limits, progress: Callable[[int], None] | None
+    uploads: list[Upload],
+    data_dir: Path | str,
+    limits: Limits,
+    progress: Callable[[int], None] | None,
+    corrections: bool,
 ) -> Plan:
     snapshot = Snapshot(data_dir)
     before = _summary(snapshot)  # first: stored data that cannot be read is reported before any work
@@ -181,11 +209,11 @@ def _prepare(
     for piece in pieces:
         problems.extend(_orphans(snapshot, pieces, piece))
     problems.extend(conflicts(con, pieces))
-    plan = Plan(data_dir, snapshot.version, files, [], before=before, snapshot=snapshot)
+    plan = Plan(data_dir, snapshot.version, files, [], before=before, snapshot=snapshot, corrections=corrections)
     if not problems:
         for table in TABLES:
             if any(p.table == table for p in pieces):
-                added, duplicates, stored_conflicts = _against_store(snapshot, table, pieces)
+                added, duplicates, stored_conflicts = _against_store(snapshot, table, pieces, plan)
                 problems.extend(stored_conflicts)
                 plan.duplicates[table] = duplicates
                 plan.added[table] = added
@@ -277,12 +305,16 @@ def _orphans(snapshot: Snapshot, pieces: list[Piece], piece: Piece) -> list[Prob
     return orphans(snapshot.con, piece, keys)
 
 
-def _against_store(snapshot: Snapshot, table: str, pieces: list[Piece]) -> tuple[int, int, list[Problem]]:
+def _against_store(snapshot: Snapshot, table: str, pieces: list[Piece], plan: Plan) -> tuple[int, int, list[Problem]]:
     """How many rows are new (added to `new_<table>`), how many are stored, and keys stored with different
-    values. Keyed tables match by key; other tables by whole row, counted (two identical delegates stay two)."""
+    values: problems, or with `plan.corrections` the plan's corrections (rows in `fixed_<table>`, each changed
+    value in `plan.changes`). Keyed tables match by key; other tables by whole row, counted (two identical
+    delegates stay two)."""
     con = snapshot.con
     rule = TABLES[table]
     columns = value_columns(table)
+    if rule.key:
+        pieces = [_filled(snapshot, p) if p.table == table else p for p in pieces]
     packed(pieces, table).create_view("ingest_rows", replace=True)
     text = duckdb.sqltype("VARCHAR")
     stored = [duckdb.ColumnExpression(c).cast(text) for c in columns]
@@ -307,6 +339,14 @@ def _against_store(snapshot: Snapshot, table: str, pieces: list[Piece]) -> tuple
         for piece_index, row_number, key_values, vals, stored_vals in differing.select(
             "_piece", "_row", "_key", "_vals", "stored_vals"
         ).fetchall():
+            if plan.corrections:
+                key_text = ", ".join(str(k) for k in key_values)
+                plan.changes.extend(
+                    Change(table, key_text, c, stored_vals[i], vals[i])
+                    for i, c in enumerate(columns)
+                    if c not in rule.key and vals[i] != stored_vals[i]
+                )
+                continue
             at = first_difference(columns, vals, stored_vals, skip=rule.key)
             problems.append(
                 pieces[piece_index].problem(
@@ -319,6 +359,11 @@ def _against_store(snapshot: Snapshot, table: str, pieces: list[Piece]) -> tuple
                 )
             )
         found = compared.filter(duckdb.ColumnExpression("is_stored"))
+        if plan.corrections:
+            plan.corrected[table] = differing.count("*").fetchall()[0][0]
+            found = found.filter(~duckdb.ColumnExpression("differs"))
+            if plan.corrected[table]:
+                snapshot.correct(table, con.sql(sql.load("ingest/fixed_keyed")))
     else:
         found = compared
     new = con.sql(sql.load("ingest/new_keyed" if rule.key else "ingest/new_unkeyed"))
@@ -327,3 +372,33 @@ def _against_store(snapshot: Snapshot, table: str, pieces: list[Piece]) -> tuple
     ).insert_into(f"new_{table}")
     n_added = con.table(f"new_{table}").count("*").fetchall()[0][0]
     return n_added, found.count("*").fetchall()[0][0] - len(problems), problems
+
+
+def _filled(snapshot: Snapshot, piece: Piece) -> Piece:
+    """A correcting piece whose file lacks some columns, those columns taken from the stored row of its key:
+    leaving a column out of a file does not mean emptying it."""
+    key = TABLES[piece.table].key
+    absent = [c for c in value_columns(piece.table) if c not in piece.headers and c not in key]
+    if not absent:
+        return piece
+    text = duckdb.sqltype("VARCHAR")
+    stored = snapshot.con.table(piece.table).select(
+        *[duckdb.ColumnExpression(c).cast(text).alias(f"_stored_{c}") for c in (*key, *absent)]
+    )
+    condition = functools.reduce(
+        operator.and_, [duckdb.ColumnExpression(k) == duckdb.ColumnExpression(f"_stored_{k}") for k in key]
+    )
+    rows = piece.rows.join(stored, condition, how="left").select(
+        "_row",
+        *[duckdb.ColumnExpression(f"_stored_{c}" if c in absent else c).alias(c) for c in value_columns(piece.table)],
+    )
+    return Piece(piece.file, piece.table, rows, piece.headers, piece.from_report)
+
+
+def _warnings(snapshot: Snapshot) -> list[Problem]:
+    """New or corrected visits that no stored or uploaded row gives delegates or categories: allowed (they can
+    come in a later upload) but the Data quality page would flag them."""
+    return [
+        Problem("", None, "visit_id", visit_id, code)
+        for visit_id, code in snapshot.con.execute(sql.load("ingest/visits_incomplete")).fetchall()
+    ]

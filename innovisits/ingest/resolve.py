@@ -1,18 +1,15 @@
 """Cities, departments and categories as people write them -> the canonical key in the reference tables.
-Every name in the reference tables resolves (English name, Chinese name, code; any case), and
-`data/aliases.csv` adds abbreviations (食環署 -> FEHD). Unknown values get the closest known names."""
+Every name in the reference tables resolves (English name, Chinese name, code; any case), and aliases add
+abbreviations (食環署 -> FEHD: `data/aliases.csv` and those staff add, see `snapshot`). Unknown values get the
+closest known names."""
 
 from __future__ import annotations
 
-import csv
 import difflib
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from innovisits.data.config import ALIASES_FILE
-from innovisits.data.store import Store
 from innovisits.ingest.rules import CATEGORY, CITY, DEPARTMENT
 
 if TYPE_CHECKING:
@@ -46,26 +43,29 @@ class Resolver:
         return list(dict.fromkeys(self.names[f] for f in found))[:n]
 
 
-def aliases(path: Path = ALIASES_FILE) -> list[dict[str, str]]:
-    if not path.is_file():
-        return []
-    with path.open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
-
-
-def resolvers(store: Store | Snapshot) -> dict[str, Resolver]:
-    """One resolver a kind, from the store's reference tables and the aliases file."""
+def aliases(snapshot: Snapshot) -> dict[tuple[str, str], str]:
+    """(kind, normalised alias) -> canonical key; of an alias given twice, the later file's."""
     found = {}
-    extra = aliases()
+    rows = snapshot.con.table("aliases").order("_source").select("kind", "alias", "canonical").fetchall()
+    for kind, alias, canonical in rows:
+        if kind and alias and canonical:
+            found[(kind, key(alias))] = canonical
+    return found
+
+
+def resolvers(snapshot: Snapshot) -> dict[str, Resolver]:
+    """One resolver a kind, from the reference tables and the aliases (names win over aliases)."""
+    found = {}
+    extra = aliases(snapshot)
     for kind, (table, key_column, others) in REFERENCES.items():
         names: dict[str, str] = {}
-        for row in store.con.table(table).select(key_column, *others).fetchall():
+        for row in snapshot.con.table(table).select(key_column, *others).fetchall():
             for name in (*row[1:], row[0]):  # the key wins when a name equals another row's key
                 if name:
                     names[key(name)] = row[0]
         canonical = frozenset(names.values())
-        for row in extra:
-            if row["kind"] == kind and row["canonical"] in canonical:
-                names.setdefault(key(row["alias"]), row["canonical"])
+        for (alias_kind, alias), target in extra.items():
+            if alias_kind == kind and target in canonical:
+                names.setdefault(alias, target)
         found[kind] = Resolver(kind, names, canonical)
     return found

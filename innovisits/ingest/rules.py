@@ -123,6 +123,17 @@ FOLLOW_UPS = TableRule(
 )
 
 TABLES: dict[str, TableRule] = {rule.table: rule for rule in (VISITS, PARTICIPANTS, VISIT_TECHNOLOGIES, FOLLOW_UPS)}
+# The reference tables' row identity: staff add rows and rename them by key (`ingest.reference`).
+REFERENCE_KEYS: dict[str, tuple[str, ...]] = {
+    "cities": ("city",),
+    "departments": ("department_id",),
+    "technologies": ("category_id",),
+}
+
+
+def key_of(table: str) -> tuple[str, ...]:
+    """The columns identifying a row of any stored table (none for participants: rows are counted)."""
+    return TABLES[table].key if table in TABLES else REFERENCE_KEYS.get(table, ())
 
 
 @dataclass(frozen=True)

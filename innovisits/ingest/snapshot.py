@@ -1,20 +1,41 @@
 """The data directory as an ingest sees it: each table a view over its files (nothing is loaded into
 memory; on a bucket, where every read is a request, the files are read once into tables) plus a table
-`new_<table>` of the upload's rows, empty until the preview adds them. Queries over the tables (the
-Overview's numbers) run on it before and after the upload's rows are added."""
+`new_<table>` of the upload's rows, empty until the preview adds them, and for a keyed table `fixed_<table>`,
+the corrected rows that replace stored rows of the same key. Queries over the tables (the Overview's numbers)
+run on it before and after the upload's rows are added.
+
+`aliases` (kind, alias, canonical, `_source`) holds the abbreviations people write: the bundled
+`data/aliases.csv`, then the data directory's own `aliases.csv` and `aliases/*` files (staff add them as
+batches), then `new_aliases`; a higher `_source` wins for the same alias."""
 
 from __future__ import annotations
 
 import functools
+import operator
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from innovisits.data import sql
-from innovisits.data.config import is_url, location
+from innovisits.data.config import ALIASES_FILE, is_url, location
 from innovisits.data.filters import Filters
-from innovisits.data.store import TABLES, DataError, Store, connect, empty_table, listing, read_table
+from innovisits.data.store import (
+    TABLES,
+    DataError,
+    Store,
+    connect,
+    empty_table,
+    listing,
+    read_table,
+    readers,
+    schema,
+    table_files,
+    typed_column,
+)
+from innovisits.ingest.rules import key_of
+
+ALIAS_COLUMNS = ("kind", "alias", "canonical")
 
 
 class Snapshot:
@@ -27,11 +48,88 @@ class Snapshot:
         self.version = self.listing.version
         for table in TABLES:
             empty_table(self.con, table).create(f"new_{table}")
+            if key_of(table):
+                empty_table(self.con, table).create(f"fixed_{table}")
             stored = self._stored(table)
             if is_url(self.data_dir):  # objects are read once, not again by every query of the preview
                 stored.create(f"stored_{table}")
                 stored = self.con.table(f"stored_{table}")
             self.con.register(table, stored.union(self.con.table(f"new_{table}")))
+        self._nothing_aliases().create("new_aliases")
+        self.con.register("aliases", self._aliases().union(self.con.table("new_aliases")))
+
+    def _nothing_aliases(self) -> duckdb.DuckDBPyRelation:
+        text = duckdb.sqltype("VARCHAR")
+        empty = self.con.values([0]).select(
+            *[duckdb.ConstantExpression(None).cast(text).alias(c) for c in ALIAS_COLUMNS],
+            duckdb.ConstantExpression(len(self._alias_files()) + 1).alias("_source"),
+        )
+        return empty.filter(duckdb.ConstantExpression(False))
+
+    def _alias_files(self) -> list[Path]:
+        """The bundled aliases (unless the data directory is the bundled sample), then the directory's own."""
+        files = [Path(p) for p in table_files(self.data_dir, "aliases").all()]
+        own = {f.resolve() for f in files}
+        return ([ALIASES_FILE] if ALIASES_FILE.is_file() and ALIASES_FILE.resolve() not in own else []) + files
+
+    def _aliases(self) -> duckdb.DuckDBPyRelation:
+        """Every alias file's rows, each with its place in the order (later files win)."""
+        text = duckdb.sqltype("VARCHAR")
+        found = self._nothing_aliases()
+        for number, path in enumerate(self._alias_files()):
+            rows = readers(self.con)[path.suffix.lstrip(".")]([str(path)])
+            found = found.union(
+                rows.select(
+                    *[duckdb.ColumnExpression(c).cast(text).alias(c) for c in ALIAS_COLUMNS],
+                    duckdb.ConstantExpression(number).alias("_source"),
+                )
+            )
+        return found
+
+    def add(self, table: str, rows: duckdb.DuckDBPyRelation) -> None:
+        """Rows to add to `table` (or to `aliases`), matched by column name."""
+        if table == "aliases":
+            text = duckdb.sqltype("VARCHAR")
+            typed = [duckdb.ColumnExpression(c).cast(text).alias(c) for c in ALIAS_COLUMNS]
+            rows.select(*typed, duckdb.ConstantExpression(len(self._alias_files())).alias("_source")).insert_into(
+                "new_aliases"
+            )
+            return
+        rows.select(*[typed_column(c, rows.columns) for c in schema()[table]]).insert_into(f"new_{table}")
+
+    def correct(self, table: str, rows: duckdb.DuckDBPyRelation) -> None:
+        """Replace the stored rows of these rows' keys with them: `table` shows the corrected data."""
+        rows.select(*[typed_column(c, rows.columns) for c in schema()[table]]).insert_into(f"fixed_{table}")
+        fixed = self.con.table(f"fixed_{table}")
+        kept = join_keys(self._stored(table), fixed, key_of(table), "anti")
+        self.con.unregister(table)
+        self.con.register(table, kept.union(fixed).union(self.con.table(f"new_{table}")))
+
+    def corrected(self, table: str) -> int:
+        return self.con.table(f"fixed_{table}").count("*").fetchall()[0][0] if key_of(table) else 0
+
+    def files_holding(self, table: str, keyed: duckdb.DuckDBPyRelation) -> list[Path]:
+        """The stored files of `table` holding a row with one of `keyed`'s keys."""
+        files = self.listing.files[table]
+        types = {c.name: duckdb.sqltype(c.type) for c in schema()[table]}
+        found: set[str] = set()
+        named = readers(self.con, filename=True)
+        for paths, reader in ((files.csv, named["csv"]), (files.parquet, named["parquet"])):
+            if paths:
+                source = reader([str(p) for p in paths])
+                typed = source.select(
+                    duckdb.ColumnExpression("filename"),
+                    *[duckdb.ColumnExpression(k).cast(types[k]).alias(k) for k in key_of(table)],
+                )
+                holding = join_keys(typed, keyed, key_of(table), "semi").select("filename").distinct()
+                found.update(name for (name,) in holding.fetchall())
+        return [Path(name) for name in sorted(found)]
+
+    def file_rows(self, path: Path) -> duckdb.DuckDBPyRelation:
+        """One stored file's rows, typed as the table's (a correction rewrites the files it changes)."""
+        table = path.parent.name if path.parent != self.data_dir else path.name.partition(".")[0]
+        source = readers(self.con)[path.suffix.lstrip(".")]([str(path)])
+        return source.select(*[typed_column(c, source.columns) for c in schema()[table]])
 
     def _stored(self, table: str) -> duckdb.DuckDBPyRelation:
         """The table's files, cast to the schema (as `Store` loads them)."""
@@ -54,3 +152,14 @@ class Snapshot:
         except DataError as found:
             return found
         return DataError(f"The stored data could not be read: {str(error).splitlines()[0]}")
+
+
+def join_keys(
+    rows: duckdb.DuckDBPyRelation, keyed: duckdb.DuckDBPyRelation, key: tuple[str, ...], how: str
+) -> duckdb.DuckDBPyRelation:
+    """`rows` whose key (the `key` columns) is among `keyed`'s (`how="semi"`), or is not (`"anti"`)."""
+    keys = keyed.select(*[duckdb.ColumnExpression(k).alias(f"_k_{k}") for k in key]).distinct()
+    condition = functools.reduce(
+        operator.and_, [duckdb.ColumnExpression(k) == duckdb.ColumnExpression(f"_k_{k}") for k in key]
+    )
+    return rows.join(keys, condition, how=how)

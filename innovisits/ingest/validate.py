@@ -43,7 +43,7 @@ class Problem:
 
     def line(self) -> str:
         """One line for the command line: file, row, column, value, reason (in English)."""
-        where = [self.file]
+        where = [self.file] if self.file else []
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.column:

@@ -32,6 +32,7 @@ SIGN_IN = ("sign_in", "page_sign_in", ":material/login:")
 STAFF = [
     ("staff/upload", "page_upload", ":material/upload_file:"),
     ("staff/history", "page_history", ":material/history:"),
+    ("staff/reference", "page_reference", ":material/menu_book:"),
 ]
 
 

@@ -8,15 +8,17 @@ import streamlit as st
 
 from innovisits import ui
 from innovisits.data import audit
-from innovisits.data.config import MAX_UPLOAD_ROWS, ConfigError, data_location, max_upload_bytes
+from innovisits.data.config import MAX_UPLOAD_ROWS, ConfigError, data_location, max_upload_bytes, timezone
 from innovisits.data.store import SUMMARY_KEYS, DataError
+from innovisits.i18n.formatting import local_time
 from innovisits.ingest import templates
-from innovisits.ingest.batches import StaleError, UndoError, WriteError, commit, undo, why_off
+from innovisits.ingest.batches import DependedOnError, StaleError, UndoError, WriteError, commit, undo, why_off
 from innovisits.ingest.plan import Plan, Upload, prepare
 
 ROUND_KEY = "upload_round"  # a new uploader (empty) after each stored upload
 SHOWN_KEY = "upload_shown"  # fingerprint of the preview the person saw
 DONE_KEY = "upload_done"
+CORRECTIONS_KEY = "upload_corrections"
 
 
 def uploads_on() -> bool:
@@ -56,18 +58,31 @@ def uploaded_files() -> list[Upload]:
     files = st.file_uploader(
         ui.t("upload_files"), type=["csv", "txt"], accept_multiple_files=True, key=f"upload_files_{round_}"
     )
-    return [Upload(f.name, f.getvalue()) for f in files or []]
+    latest: dict[str, Upload] = {}  # a file added again under the same name replaces the earlier one
+    for f in files or []:
+        latest.pop(f.name, None)
+        latest[f.name] = Upload(f.name, f.getvalue())
+    names = [f.name for f in files or []]
+    replaced = sorted({n for n in names if names.count(n) > 1})
+    if replaced:
+        st.caption(ui.t("upload_replaced", names=", ".join(replaced)))
+    return list(latest.values())
 
 
 def check(uploads: list[Upload]) -> Plan:
-    """The upload checked against the store; when a stored file cannot be read, which one, and stop."""
+    """The plan, and the choice to store changed values as corrections once the files change stored ones;
+    when a stored file cannot be read, which one, and stop."""
+    corrections = bool(st.session_state.get(CORRECTIONS_KEY))
     try:
         with st.spinner(ui.t("upload_checking")):
-            return prepare(uploads, data_location())
+            plan = prepare(uploads, data_location(), corrections=corrections)
     except DataError as error:
         st.error(ui.t("data_error", error=str(error)), icon=":material/error:")
         st.caption(ui.t("data_error_help"))
         st.stop()
+    if corrections or any(p.code == "differs_from_store" for p in plan.problems):
+        st.checkbox(ui.t("upload_corrections"), key=CORRECTIONS_KEY, help=ui.t("upload_corrections_help"))
+    return plan
 
 
 def _files_table(plan: Plan) -> None:
@@ -117,6 +132,8 @@ def preview(plan: Plan) -> None:
         ),
         hide_index=True,
     )
+    _changes(plan)
+    _warnings(plan)
     if plan.adds_nothing:
         st.info(ui.t("upload_nothing_new"), icon=":material/check_circle:")
         return
@@ -135,6 +152,33 @@ def preview(plan: Plan) -> None:
         st.dataframe(ui.localised_table(plan.new["visits"]), hide_index=True)
 
 
+def _changes(plan: Plan) -> None:
+    """Each stored value the correction changes: row, column, old -> new."""
+    if not plan.changes:
+        return
+    st.markdown(f"**{ui.t('upload_changes', count=len(plan.changes))}**")
+    rows = {
+        ui.t("upload_col_change_table"): [ui.t(f"upload_kind_{c.table}") for c in plan.changes],
+        ui.t("upload_col_change_key"): [c.key for c in plan.changes],
+        ui.t("upload_col_change_column"): [c.column for c in plan.changes],
+        ui.t("upload_col_change_old"): [c.old or "—" for c in plan.changes],
+        ui.t("upload_col_change_new"): [c.new or "—" for c in plan.changes],
+    }
+    st.dataframe(pd.DataFrame(rows), hide_index=True)
+
+
+def _warnings(plan: Plan) -> None:
+    if not plan.warnings:
+        return
+    count = len({w.value for w in plan.warnings})
+    st.warning(ui.t("upload_warnings", count=count), icon=":material/warning:")
+    rows = {
+        ui.t("upload_col_visit"): [w.value for w in plan.warnings],
+        ui.t("upload_col_reason"): [w.reason(ui.lang()) for w in plan.warnings],
+    }
+    st.dataframe(pd.DataFrame(rows), hide_index=True)
+
+
 def confirm(plan: Plan, user: str) -> None:
     """Store on confirmation, only if the plan is the one the person saw previewed."""
     shown = st.session_state.get(SHOWN_KEY)
@@ -150,10 +194,15 @@ def confirm(plan: Plan, user: str) -> None:
         return
     except WriteError as error:
         st.error(ui.t(f"upload_write_{error.code}", detail=error.detail), icon=":material/block:")
+        return
     except ConfigError as error:  # the bucket refused the write: nothing was published
         st.error(ui.t("upload_not_stored", reason=str(error)), icon=":material/error:")
         return
-    added = ", ".join(f"{ui.t(f'upload_kind_{t}')} +{n:,}" for t, n in plan.counts().items())
+    added = ", ".join(
+        [f"{ui.t(f'upload_kind_{t}')} +{n:,}" for t, n in plan.counts().items()]
+        + [ui.t("history_corrected", count=sum(plan.corrected.values()))] * any(plan.corrected.values())
+    )
+    st.session_state.pop(CORRECTIONS_KEY, None)
     st.session_state[DONE_KEY] = ui.t("upload_stored", batch=batch, summary=added)
     st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1
     st.rerun()
@@ -171,28 +220,41 @@ def history(user: str) -> None:
     if not found:
         st.info(ui.t("history_empty"), icon=":material/info:")
         return
+    zone = timezone()
     rows = [
         {
-            ui.t("history_col_batch"): b.batch_id,
-            ui.t("history_col_at"): b.at,
-            ui.t("history_col_by"): b.by,
+            ui.t("history_col_at_zone", zone=zone.key): local_time(b.at, zone),
+            ui.t("history_col_what"): _what(b),
             ui.t("history_col_files"): ", ".join(f["name"] for f in b.files),
-            ui.t("history_col_rows"): ", ".join(f"{ui.t(f'upload_kind_{t}')} {n:,}" for t, n in b.rows.items()),
+            ui.t("history_col_rows"): _rows(b),
+            ui.t("history_col_by"): b.by,
             ui.t("history_col_status"): ui.t("history_active")
             if b.is_active
-            else ui.t("history_withdrawn", at=b.withdrawn_at, by=b.withdrawn_by),
+            else ui.t("history_withdrawn", at=local_time(b.withdrawn_at, zone), by=b.withdrawn_by),
+            ui.t("history_col_batch"): b.batch_id,
         }
         for b in found
     ]
     st.dataframe(pd.DataFrame(rows), hide_index=True)
-    active = [b.batch_id for b in found if b.is_active]
+    active = {b.batch_id: b for b in found if b.is_active}
     if not active:
         return
-    batch = st.selectbox(ui.t("history_choose"), active, key="history_batch")
+    batch = st.selectbox(
+        ui.t("history_choose"),
+        list(active),
+        format_func=lambda b: " · ".join(
+            part for part in (local_time(active[b].at, zone), _what(active[b]), _files(active[b])) if part
+        ),
+        key="history_batch",
+    )
     sure = st.checkbox(ui.t("history_sure"), key="history_sure")
     if st.button(ui.t("history_withdraw"), disabled=not sure, key="history_withdraw", icon=":material/undo:"):
         try:
             undo(data_location(), batch, user)
+        except DependedOnError as error:
+            later = ", ".join(f"{d.batch_id} ({ui.t(f'history_how_{d.how}')})" for d in error.dependants)
+            st.error(ui.t("history_blocked", batch=batch, later=later), icon=":material/block:")
+            return
         except (UndoError, ConfigError) as error:
             st.error(str(error))
             return
@@ -202,3 +264,22 @@ def history(user: str) -> None:
         st.session_state[DONE_KEY] = ui.t("history_withdrawn_done", batch=batch)
         st.session_state.pop("history_sure", None)
         st.rerun()
+
+
+def _what(batch: audit.Batch) -> str:
+    """A batch as people know it: its visits, or the reference entry it added or renamed."""
+    done = batch.reference
+    if done:
+        return ui.t(f"history_reference_{done['action']}", **{**done, "kind": ui.t(f"reference_kind_{done['kind']}")})
+    return batch.visit_text()
+
+
+def _files(batch: audit.Batch) -> str:
+    return ", ".join(f["name"] for f in batch.files)
+
+
+def _rows(batch: audit.Batch) -> str:
+    counts = [f"{ui.t(f'upload_kind_{t}')} {n:,}" for t, n in batch.rows.items() if t in templates.KINDS]
+    if batch.corrected:
+        counts.append(ui.t("history_corrected", count=sum(batch.corrected.values())))
+    return ", ".join(counts)

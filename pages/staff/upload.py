@@ -3,6 +3,7 @@
 import streamlit as st
 
 from innovisits import ui
+from innovisits.ui import reference as ui_reference
 from innovisits.ui import routes
 from innovisits.ui import upload as ui_upload
 
@@ -18,6 +19,7 @@ if uploads:
     plan = ui_upload.check(uploads)
     if not plan.ok:
         ui_upload.problems(plan)
+        ui_reference.unknown_names(plan.problems, user)
     else:
         ui_upload.preview(plan)
         if not plan.adds_nothing:

@@ -17,8 +17,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from innovisits.ui.auth import COOKIE
 from tests import known_data
 from tests.browser.kit import CHROMIUM, CHROMIUM_ARGS
 
@@ -26,6 +28,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("deploy")]
 
 PROJECT = Path(__file__).resolve().parents[2]
 KNOWN = {"Visits": 4, "Delegates": 10, "Departments": 4, "Cities": 3}
+STAFF_PASSWORD = "a deploy test passphrase"  # a dummy account only in the test layout's secrets
 WITH_BATCH = {k.capitalize(): v for k, v in known_data.WITH_BATCH.items()}
 
 
@@ -59,6 +62,10 @@ class Layout:
         """Start run-local.sh over `data` (default: the known data set in a new directory) with `env` added."""
         self.data = data or known_data.build(root / "data", "csv")
         self.run = root / "run"
+        # One staff account, in the replicas' ~/.streamlit/secrets.toml (run-local.sh keeps the file it finds).
+        (self.run / "home" / ".streamlit").mkdir(parents=True)
+        hashed = PasswordHasher().hash(STAFF_PASSWORD)
+        (self.run / "home" / ".streamlit" / "secrets.toml").write_text(f'[staff.accounts]\ntester = "{hashed}"\n')
         self.port = free_ports(3)
         self.replicas = [self.port + 1, self.port + 2]
         self.output = root / "run-local.out"
@@ -137,6 +144,26 @@ def test_the_dashboard_works_through_nginx(layout, browser: Browser):
     replica = {f"upstream=127.0.0.1:{p}" for p in layout.replicas}
     streams = wait_for(lambda: [line for line in layout.access_log() if '"GET /_stcore/stream"' in line])
     assert all(" 101 " in line and replica & set(line.split()) for line in streams), streams
+
+
+def test_a_staff_sign_in_survives_a_reload_through_nginx(layout, browser: Browser):
+    """The sign-in cookie's script runs under the production CSP (its hash is allowed), so a reload, which may
+    reach the other replica, keeps the staff member signed in."""
+    context = browser.new_context()
+    page = context.new_page()
+    violations = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    overview(page, layout.url())
+    page.get_by_role("link", name="Staff sign-in").click()
+    page.get_by_role("textbox", name="Account").fill("tester")
+    page.get_by_role("textbox", name="Password").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text("Signed in as tester.").wait_for(timeout=90_000)
+    wait_for(lambda: COOKIE in [c["name"] for c in context.cookies()], seconds=30)
+    overview(page, layout.url())
+    page.get_by_role("link", name="Upload data").wait_for(timeout=90_000)
+    assert violations == []
+    context.close()
 
 
 def wait_for(found, seconds: float = 10):

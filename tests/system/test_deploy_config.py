@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 import streamlit
 
+from innovisits.ui.auth import COOKIE_SCRIPT
+
 PROJECT = Path(__file__).resolve().parents[2]
 DEPLOY = PROJECT / "deploy"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -89,12 +91,12 @@ def test_production_settings_are_hardened():
     assert PRODUCTION["client.showErrorDetails"] == "none"
 
 
-def test_csp_allows_exactly_the_inline_scripts_of_the_installed_streamlit():
+def test_csp_allows_exactly_the_inline_scripts_of_the_installed_streamlit_and_the_sign_in_cookie():
     index = (Path(streamlit.__file__).parent / "static" / "index.html").read_text(encoding="utf-8")
-    inline = re.findall(r"<script>(.*?)</script>", index, re.S)
+    inline = [*re.findall(r"<script>(.*?)</script>", index, re.S), COOKIE_SCRIPT]
     hashes = {"'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'" for s in inline}
     script_src = re.search(r"script-src ([^;]+);", PROXY).group(1).split()
-    assert set(script_src) == {"'self'", *hashes}, "Streamlit's inline script changed: update the CSP hash"
+    assert set(script_src) == {"'self'", *hashes}, "an inline script changed: update the CSP hash"
     csp = re.search(r'Content-Security-Policy "([^"]+)"', PROXY).group(1)
     assert "frame-ancestors 'none'" in csp and "'unsafe-eval'" not in csp and "default-src 'self'" in csp
 

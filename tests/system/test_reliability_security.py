@@ -22,6 +22,7 @@ from innovisits.data.store import Store
 from innovisits.export import formats
 from innovisits.ingest import batches
 from innovisits.ingest.plan import Limits, Upload, prepare
+from innovisits.ui.auth import COOKIE, cookie_markup
 from tests import ingest_files as f
 from tests import known_data
 from tests.app.test_pages import app, metrics
@@ -97,13 +98,22 @@ def test_hostile_url_parameters_change_no_numbers(known):
 
 def test_no_markup_can_be_injected_anywhere():
     """No element renders HTML from data: no unsafe_allow_html or components; st.html only with a constant
-    (the presenter's style sheet)."""
+    (the presenter's style sheet) or the sign-in cookie's markup, which takes nothing but a token."""
     sources = [p for folder in ("innovisits", "pages") for p in (PROJECT / folder).rglob("*.py")]
     for path in [*sources, PROJECT / "dashboard.py"]:
         text = path.read_text(encoding="utf-8")
+        text = text.replace("st.html(cookie_markup(value), unsafe_allow_javascript=True)", "")  # see below
         assert not re.search(
             r"unsafe_allow_html\s*=\s*True|st\.html\((?![A-Z_]+\))|components\.v1|components\.html", text
         ), path
+
+
+@pytest.mark.parametrize("value", ["<script>alert(1)</script>", 'x" onload="alert(1)', "a.b", "eyJ1Ijo.zz"])
+def test_the_sign_in_cookie_markup_takes_only_a_token(value):
+    with pytest.raises(ValueError, match="not a sign-in token"):
+        cookie_markup(value)
+    token = passwords.session_token("<b>x</b>", b"key")
+    assert f'data-cookie="{COOKIE}={token}; Max-Age=' in cookie_markup(token)
 
 
 def test_markup_in_data_and_file_names_is_shown_as_text(known):

@@ -12,6 +12,7 @@ from innovisits.data.store import Store
 from innovisits.ingest import batches, templates
 from innovisits.ingest.plan import Limits, Upload, prepare
 from innovisits.ingest.resolve import resolvers
+from innovisits.ingest.snapshot import Snapshot
 from tests import ingest_files as f
 from tests import known_data
 
@@ -79,11 +80,11 @@ def test_accepted_formats_give_the_known_answer(data, files):
     ],
 )
 def test_names_codes_abbreviations_and_chinese_resolve(kind, written, canonical):
-    assert resolvers(Store(SAMPLE_DATA_DIR))[kind].resolve(written) == canonical
+    assert resolvers(Snapshot(SAMPLE_DATA_DIR))[kind].resolve(written) == canonical
 
 
 def test_unknown_names_suggest_the_closest():
-    found = resolvers(Store(SAMPLE_DATA_DIR))
+    found = resolvers(Snapshot(SAMPLE_DATA_DIR))
     assert found["city"].resolve("Shenzen") is None
     assert found["city"].closest("Shenzen")[0] == "Shenzhen"
     assert found["department"].closest("FEHS")[0] == "FEHD"
@@ -174,7 +175,10 @@ def test_problems_in_several_files_are_all_reported_with_chinese_reasons(data):
         data,
     )
     assert [(p.file, p.code) for p in plan.problems] == [("a.csv", "unknown_department"), ("b.csv", "unknown_category")]
-    assert plan.problems[1].reason("zh") == "未知科技類別（最接近：robotics）"
+    assert (
+        plan.problems[1].reason("zh")
+        == "未知科技類別（最接近：robotics）；請更正，或加入此類別（參考資料頁面，或 reference 指令）"
+    )
 
 
 @pytest.mark.parametrize(

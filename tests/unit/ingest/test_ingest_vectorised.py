@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from innovisits.data.store import Store
 from innovisits.ingest.plan import Upload, prepare
 from innovisits.ingest.resolve import resolvers
 from innovisits.ingest.rules import FOLLOW_UPS, VISIT_TECHNOLOGIES, VISITS
+from innovisits.ingest.snapshot import Snapshot
 from innovisits.ingest.validate import verdicts
 from tests import ingest_files, known_data
 
@@ -21,7 +21,7 @@ def data(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def names(tmp_path_factory):
-    return resolvers(Store(known_data.build(tmp_path_factory.mktemp("names") / "data", "csv")))
+    return resolvers(Snapshot(known_data.build(tmp_path_factory.mktemp("names") / "data", "csv")))
 
 
 DATES = {  # written -> (normalised, failed checks)
