@@ -65,21 +65,21 @@ class Listing:
     files: dict[str, TableFiles]
 
 
-def listing(data_dir: Path | str) -> Listing:
+def listing(data_dir: Path | str, tables: tuple[str, ...] = TABLES) -> Listing:
     """The data directory's table files in the store's reading order, and their version (on a bucket from one
-    request, however many tables)."""
+    request, however many tables). Other `tables` than the store's: files the ingest reads too (aliases)."""
     if config.is_url(data_dir):
-        found = _bucket_files(str(data_dir), TABLES)
+        found = _bucket_files(str(data_dir), tables)
         files = {
             table: TableFiles(
                 *(tuple(f.path for f in found if f.table_name == table and f.file_format == ext) for ext in FORMATS)
             )
-            for table in TABLES
+            for table in tables
         }
         return Listing(tuple((f.relative_path, f.size, f.modified_ns) for f in found), files)
     pending = journal.pending(Path(data_dir))
     version, files = [], {}
-    for table in TABLES:
+    for table in tables:
         listed = _local_files(Path(data_dir), table, pending)
         files[table] = TableFiles(*(tuple(Path(data_dir) / where for _, where, _ in listed[ext]) for ext in FORMATS))
         version.extend((name, stat.st_size, stat.st_mtime_ns) for ext in FORMATS for name, _, stat in listed[ext])
@@ -88,7 +88,7 @@ def listing(data_dir: Path | str) -> Listing:
 
 def table_files(data_dir: Path | str, table: str) -> TableFiles:
     """The files a table is read from, in a stable order."""
-    return listing(data_dir).files[table]
+    return listing(data_dir, (table,)).files[table]
 
 
 def _bucket_files(url: str, tables: tuple[str, ...]) -> list[engine.DataFile]:
