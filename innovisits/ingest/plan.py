@@ -149,19 +149,18 @@ def _prepare(uploads: list[Upload], data_dir: Path, limits: Limits, progress: Ca
             problems.append(Problem(upload.name, None, None, None, "too_large", {"limit_mb": limits.max_bytes >> 20}))
             files.append(info)
             continue
-        try:
-            table = reading.load(con, upload.data, f"upload_{number}", progress)
-        except reading.Unreadable as error:
-            problems.append(Problem(upload.name, None, None, None, error.code, error.params))
-            files.append(info)
-            continue
-        match = headers.recognise(table.headers)
-        info = _with(info, kind=match.kind, rows=table.rows, encoding=table.encoding)
-        files.append(info)
-        total_rows += table.rows
-        problems.extend(_header_problems(upload.name, table, match))
-        if match.columns and not match.missing:  # unknown extra columns are reported, the rest still checked
-            pieces.extend(_pieces(con, upload.name, table, match))
+        for part in reading.parts(con, upload.data, upload.name, f"upload_{number}", progress):
+            table = part.loaded
+            if table is None:
+                problems.append(Problem(part.name, None, None, None, part.error.code, part.error.params))
+                files.append(_with(info, name=part.name))
+                continue
+            match = headers.recognise(table.headers)
+            files.append(_with(info, name=part.name, kind=match.kind, rows=table.rows, encoding=table.encoding))
+            total_rows += table.rows
+            problems.extend(_header_problems(part.name, table, match))
+            if match.columns and not match.missing:  # unknown extra columns are reported, the rest still checked
+                pieces.extend(_pieces(con, part.name, table, match))
     if total_rows > limits.max_rows:
         problems.append(
             Problem(
