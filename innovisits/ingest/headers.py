@@ -32,13 +32,13 @@ def label_keys(rule: TableRule, column: str) -> list[str]:
 
 
 def label(column: str, lang: str) -> str:
-    """A column as the page names it in `lang` (its name when the app never shows it)."""
-    for rule in TABLES.values():
-        if column in rule.headers or any(c.name == column for c in rule.columns()):
-            keys = label_keys(rule, column)
-            if keys:
-                return i18n.t(keys[0], lang)
-    return i18n.t(f"upload_column_{column}", lang) if _defined(f"upload_column_{column}") else column
+    """A column as a message in `lang` names it: in English as the templates head it (`visit_date`), in
+    Chinese as the pages do (日期)."""
+    if lang == i18n.DEFAULT_LANGUAGE:
+        return column
+    rules = [r for r in TABLES.values() if column in {c.name for c in r.columns()}]
+    keys = label_keys(rules[0], column) if rules else [k for k in (f"upload_column_{column}",) if _defined(k)]
+    return i18n.t(keys[0], lang) if keys else column
 
 
 def _shown(rule: TableRule, column: str) -> list[str]:

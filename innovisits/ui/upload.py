@@ -44,7 +44,10 @@ def uploaded_files() -> list[Upload]:
     st.caption(ui.t("upload_limit", mb=max_upload_bytes() >> 20, rows=f"{MAX_UPLOAD_ROWS:,}"))
     round_ = st.session_state.get(ROUND_KEY, 0)
     files = st.file_uploader(
-        ui.t("upload_files"), type=["csv", "txt"], accept_multiple_files=True, key=f"upload_files_{round_}"
+        ui.t("upload_files"),
+        type=["csv", "txt", "xlsx", "xlsm", "xls", "ods"],
+        accept_multiple_files=True,
+        key=f"upload_files_{round_}",
     )
     return [Upload(f.name, f.getvalue()) for f in files or []]
 
@@ -72,17 +75,19 @@ def problems(plan: Plan) -> None:
     st.error(ui.t("upload_rejected", count=plan.problem_count), icon=":material/block:")
     if plan.problem_count > len(plan.problems):
         st.caption(ui.t("upload_more_problems", shown=len(plan.problems), count=plan.problem_count))
+    lang = ui.lang()
     rows = [
         {
             ui.t("upload_col_file"): p.file,
-            ui.t("upload_col_row"): p.row,
-            ui.t("upload_col_column"): p.column or "",
+            ui.t("upload_col_row"): "" if p.row is None else str(p.row),
+            ui.t("upload_col_column"): p.where(lang),
             ui.t("upload_col_value"): p.value or "",
-            ui.t("upload_col_reason"): p.reason(ui.lang()),
+            ui.t("upload_col_reason"): p.reason(lang),
         }
         for p in plan.problems
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True)
+    # a static table wraps long reasons (a grid cuts them off); every cell escaped: file text is never rendered
+    st.table(pd.DataFrame(rows).map(ui.plain), hide_index=True)
     _files_table(plan)
 
 
