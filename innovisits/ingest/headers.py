@@ -105,4 +105,5 @@ def recognise(headers: list[str]) -> Match:
 
 def closest_column(header: str, kind: str) -> list[str]:
     names = header_names()[kind]
-    return [names[n] for n in difflib.get_close_matches(normalise(header), names, n=2, cutoff=0.6)]
+    found = difflib.get_close_matches(normalise(header), names, n=6, cutoff=0.6)
+    return list(dict.fromkeys(names[n] for n in found))[:2]

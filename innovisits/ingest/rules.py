@@ -57,6 +57,7 @@ VISITS = TableRule(
     resolves={"city": CITY},
     choices={"visit_type": ("enterprise", "innovation_base", "seminar")},
     labels={"visit_type": "type"},  # "Enterprise" / "企業" (type_enterprise) are accepted too
+    shown={"host": ("col_host_en",), "title": ("col_title_en",), "notes": ("col_notes_en",)},  # beside host_zh...
     derived=("col_delegates", "col_departments"),  # the Explorer's visit list counts each visit's delegation
     key=("visit_id",),
     example=(
