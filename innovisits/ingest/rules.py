@@ -69,6 +69,9 @@ VISITS = TableRule(
             "visit_type": "enterprise",
             "title": "Smart street lamps",
             "notes": "",
+            "host_zh": "智慧燈柱廠",
+            "title_zh": "智慧燈柱",
+            "notes_zh": "",
         },
     ),
 )
