@@ -121,3 +121,19 @@ def test_a_workbook_without_data_rows_is_refused(data):
 )
 def test_cells_become_the_text_a_csv_export_holds(cell, text):
     assert cell_text(cell) == text
+
+
+def test_the_command_line_ingests_a_workbook_and_names_sheet_and_row(data, tmp_path, cli_env):
+    from tests.test_cli import run_cli
+
+    rows = [["visit_id", "department"], ["K1", "EMSD"], ["K1", "FDS"]]
+    bad = f.write(tmp_path, "bad.xlsx", xlsx({"Delegates": rows}))
+    result = run_cli(cli_env(data), "ingest", str(bad))
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0].startswith(
+        "bad.xlsx › Delegates, row 3, column 'department': value 'FDS': unknown department (closest known: FSD"
+    )
+    good = f.write(tmp_path, "good.xlsx", xlsx({"Delegates": rows[:2]}))
+    stored = run_cli(cli_env(data), "ingest", str(good))
+    assert stored.returncode == 0 and stored.stdout.startswith("stored batch "), stored.stderr
+    assert "participants +1" in stored.stdout

@@ -1,4 +1,5 @@
-"""`ingest FILE... [--dry-run]`: the upload page's validation and atomic store, for batch loads."""
+"""`ingest FILE... [--dry-run]`: the upload page's validation and atomic store, for batch loads (CSV files and
+Excel workbooks alike)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,13 @@ PROGRESS_FROM = 1 << 20  # bytes: smaller uploads finish before a bar is worth d
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="CSV files (tables or visit reports)")
+    parser.add_argument(
+        "files",
+        nargs="+",
+        type=Path,
+        metavar="FILE",
+        help="CSV files or Excel workbooks (.xlsx, .xls, .ods; one sheet a table): tables or visit reports",
+    )
     parser.add_argument("--dry-run", action="store_true", help="validate and preview only; store nothing")
 
 
