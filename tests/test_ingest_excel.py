@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from innovisits.data.store import Store
-from innovisits.ingest import batches
+from innovisits.ingest import batches, templates
 from innovisits.ingest.plan import Upload, prepare
 from innovisits.ingest.reading import cell_text
 from tests import ingest_files as f
@@ -137,3 +137,17 @@ def test_the_command_line_ingests_a_workbook_and_names_sheet_and_row(data, tmp_p
     stored = run_cli(cli_env(data), "ingest", str(good))
     assert stored.returncode == 0 and stored.stdout.startswith("stored batch "), stored.stderr
     assert "participants +1" in stored.stdout
+
+
+def test_the_excel_template_filled_on_one_sheet_uploads(data):
+    """The template has a sheet a table, header only; a person fills the visits sheet and leaves the others."""
+    names = {"visits": "考察", "participants": "團員", "visit_technologies": "所見科技類別", "follow_ups": "跟進項目"}
+    book = openpyxl.load_workbook(io.BytesIO(templates.workbook(names)))
+    assert book.sheetnames == list(names.values())
+    assert [c.value for c in book["考察"][1]] == [*VISIT_HEADER, "host_zh", "title_zh", "notes_zh"]
+    book["考察"].append([*VISIT, "燈柱廠", "智慧燈柱", None])
+    out = io.BytesIO()
+    book.save(out)
+    plan = prepare([Upload("template.xlsx", out.getvalue())], data)
+    assert plan.ok, [p.line() for p in plan.problems]
+    assert ([info.name for info in plan.files], plan.counts()) == (["template.xlsx › 考察"], {"visits": 1})

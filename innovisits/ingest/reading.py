@@ -216,8 +216,8 @@ def load_rows(con: duckdb.DuckDBPyConnection, rows: list[list[object]], name: st
     headers = _unique([cell_text(h) or f"column{i}" for i, h in enumerate(rows[0])])
     columns = {"_row": pa.array(range(first_row + 1, first_row + len(rows)), pa.int64())}
     for i, values in enumerate(zip(*rows[1:], strict=True)):  # calamine's rows are all the sheet's width
-        # text stays as is (most cells: one call less each); "" becomes None when the table is cleaned
-        columns[f"c{i}"] = pa.array([v if v.__class__ is str else cell_text(v) for v in values], pa.string())
+        # text stays as is (most cells: one call less each), an empty cell is None
+        columns[f"c{i}"] = pa.array([v if v.__class__ is str and v else cell_text(v) for v in values], pa.string())
     con.from_arrow(pa.table(columns)).create(name)
     return _finished(con, name, headers, "workbook")
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -12,6 +14,7 @@ from innovisits.data.config import MAX_UPLOAD_ROWS, data_dir, max_upload_bytes
 from innovisits.ingest import templates
 from innovisits.ingest.batches import StaleError, UndoError, commit, undo
 from innovisits.ingest.plan import SUMMARY_KEYS, Plan, Upload, prepare
+from innovisits.ingest.rules import TABLES
 
 ROUND_KEY = "upload_round"  # a new uploader (empty) after each stored upload
 SHOWN_KEY = "upload_shown"  # fingerprint of the preview the person saw
@@ -38,6 +41,16 @@ def template_downloads() -> None:
                 "text/csv",
                 key=f"example_{kind}",
             )
+        sheets = {table: ui.t(f"upload_kind_{table}") for table in TABLES}
+        st.download_button(
+            ui.t("upload_workbook_template"),
+            partial(templates.workbook, sheets),
+            "innovisits_template.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key="template_workbook",
+            on_click="ignore",
+            icon=":material/table_view:",
+        )
 
 
 def uploaded_files() -> list[Upload]:
@@ -63,7 +76,7 @@ def _files_table(plan: Plan) -> None:
             ui.t("upload_col_file"): f.name,
             ui.t("upload_col_kind"): ui.t(f"upload_kind_{f.kind}") if f.kind else "—",
             ui.t("upload_col_rows"): f.rows,
-            ui.t("upload_col_encoding"): f.encoding or "—",
+            ui.t("upload_col_encoding"): ui.t("upload_workbook") if f.encoding == "workbook" else f.encoding or "—",
             ui.t("upload_col_already"): f.stored_in or "",
         }
         for f in plan.files
