@@ -44,7 +44,8 @@ def nav(page: Page, lang: str, key: str) -> None:
 
 
 def sign_in(page: Page, url: str, lang: str) -> None:
-    kit.open_page(page, url, "sign_in", query=f"lang={lang}")
+    kit.open_page(page, url, query=f"lang={lang}")
+    nav(page, lang, "page_sign_in")
     page.get_by_role("textbox", name=i18n.t("auth_user", lang)).fill("tester")
     page.get_by_role("textbox", name=i18n.t("auth_password", lang)).fill(PASSWORD)
     page.get_by_role("button", name=i18n.t("auth_sign_in", lang), exact=True).click()
@@ -120,3 +121,23 @@ def test_an_exported_visit_list_edited_uploads_again(page: Page, staff, tmp_path
     assert [(str(r["visit_date"]), r["city"], r["visit_type"], r["title"]) for r in stored] == [
         ("2019-06-01", "Dongguan", "enterprise", title)
     ]
+
+
+def test_a_refused_file_is_explained_wholly_in_chinese_and_readable(page: Page, staff, tmp_path: Path):
+    """The reasons are long (they list the accepted columns): each wraps inside its cell, none is cut off."""
+    server, _ = staff
+    sign_in(page, server.url, "zh")
+    bad = tmp_path / "壞.csv"
+    bad.write_bytes("考察,日期,城市,負責人\nK7,2019-06-01,深圳,陳先生\n".encode("utf-8-sig"))
+    nav(page, "zh", "page_upload")
+    with page.expect_file_chooser() as chooser:
+        page.get_by_test_id("stFileUploaderDropzone").get_by_role("button", name="Upload", exact=True).click()
+    chooser.value.set_files(str(bad))
+    kit.wait_for_run(page)
+    reason = page.get_by_test_id("stTable").get_by_role("cell").filter(has_text="不是考察檔案的欄位")
+    expect(reason).to_contain_text("可用欄位：考察、日期、城市、接待機構、類型、主題、備註")
+    box = reason.bounding_box()
+    table = page.get_by_test_id("stTable").bounding_box()
+    assert box["x"] + box["width"] <= table["x"] + table["width"] + 1  # inside the table, not cut at its edge
+    assert reason.evaluate("cell => cell.scrollWidth <= cell.clientWidth")
+    assert box["height"] > 30  # wrapped over several lines
