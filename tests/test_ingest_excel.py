@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from innovisits.data.store import Store
@@ -151,3 +152,15 @@ def test_the_excel_template_filled_on_one_sheet_uploads(data):
     plan = prepare([Upload("template.xlsx", out.getvalue())], data)
     assert plan.ok, [p.line() for p in plan.problems]
     assert ([info.name for info in plan.files], plan.counts()) == (["template.xlsx › 考察"], {"visits": 1})
+
+
+def test_the_quote_an_export_puts_before_a_formula_is_removed(data):
+    """formats.neutralise writes '=… so Excel shows a formula-like title as text; uploaded again it is the title."""
+    from innovisits.export.formats import csv_bytes
+
+    visit = {"visit_id": "K5", "visit_date": "2019-03-14", "city": "Shenzhen", "title": "=1+1", "notes": "'Quoted'"}
+    exported = csv_bytes(pd.DataFrame([visit]))
+    assert b"'=1+1" in exported
+    plan = prepare([Upload("v.csv", exported)], data)
+    assert plan.ok, [p.line() for p in plan.problems]
+    assert list(plan.new["visits"][["title", "notes"]].iloc[0]) == ["=1+1", "'Quoted'"]

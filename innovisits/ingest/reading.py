@@ -44,6 +44,7 @@ class Unreadable(Exception):
 SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())  # what str.strip removes
 _CLASS = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in SPACES) + "]+"
 STRIP = f"^{_CLASS}|{_CLASS}$"  # RE2: white space at either end (DuckDB's trim with SPACES is 10x slower)
+UNQUOTE = "^'([=+\\-@\t\r])"  # a quote before what export.formats.FORMULA_START lists
 
 
 def decode(data: bytes, progress: Callable[[int], None] | None = None) -> tuple[bytes, str]:
@@ -262,23 +263,34 @@ _CSV_OPTIONS = {
 
 
 def _cleaned(con: duckdb.DuckDBPyConnection, name: str, names: list[str]) -> duckdb.DuckDBPyRelation:
-    """Values trimmed (as str.strip does), empty ones None, rows without any value dropped. Most files
-    need none of it: one scan finds the columns that do, and only those are rewritten."""
+    """Values trimmed (as str.strip does), empty ones None, the ' our exports put before a formula-like
+    value removed (so an exported table uploads unchanged), rows without any value dropped. Most files need
+    none of it: one scan finds the columns that do, and only those are rewritten."""
     raw = con.table(name)
     values = [duckdb.ColumnExpression(c) for c in names]
-    padded = [duckdb.FunctionExpression("bool_or", _padded(v)) for v in values]
+    quote = duckdb.ConstantExpression("'")
+    padded = [
+        duckdb.FunctionExpression("bool_or", _padded(v) | duckdb.FunctionExpression("starts_with", v, quote))
+        for v in values
+    ]
     blank_row = _all(v.isnull() for v in values)
     found = raw.aggregate([*padded, duckdb.FunctionExpression("bool_or", blank_row)]).fetchall()[0]
     if not any(found):
         return raw
     trimmed = [
-        duckdb.FunctionExpression("nullif", strip(v), duckdb.ConstantExpression("")).alias(c) if needs else v
+        duckdb.FunctionExpression("nullif", strip(_unquoted(v)), duckdb.ConstantExpression("")).alias(c) if needs else v
         for c, v, needs in zip(names, values, found, strict=False)
     ]
     cleaned = raw.select(duckdb.ColumnExpression("_row"), *trimmed)
     cleaned = cleaned.filter(~_all(duckdb.ColumnExpression(c).isnull() for c in names))
     cleaned.create(f"{name}_clean")
     return con.table(f"{name}_clean")
+
+
+def _unquoted(value: duckdb.Expression) -> duckdb.Expression:
+    """'=1+1 -> =1+1: the quote export.formats.neutralise adds so spreadsheets show a formula as text."""
+    pattern, first = (duckdb.ConstantExpression(c) for c in (UNQUOTE, "\\1"))
+    return duckdb.FunctionExpression("regexp_replace", value, pattern, first)
 
 
 def strip(value: duckdb.Expression) -> duckdb.Expression:
