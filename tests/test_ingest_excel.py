@@ -99,6 +99,8 @@ def test_problems_name_the_sheet_and_the_row_excel_shows(data):
 def test_a_broken_workbook_is_refused_with_a_reason(data):
     plan = prepare([Upload("book.xlsx", b"PK\x03\x04" + bytes(200))], data)
     assert [(p.file, p.code) for p in plan.problems] == [("book.xlsx", "not_csv_binary")]
+    assert "（看來是 .xlsx、.docx 等壓縮檔）" in plan.problems[0].reason("zh")
+    assert "(it looks like a zip file such as .xlsx, .docx)" in plan.problems[0].reason("en")
 
 
 def test_a_workbook_without_data_rows_is_refused(data):

@@ -155,7 +155,7 @@ def _prepare(uploads: list[Upload], data_dir: Path, limits: Limits, progress: Ca
         for part in reading.parts(con, upload.data, upload.name, f"upload_{number}", progress):
             table = part.loaded
             if table is None:
-                problems.append(Problem(part.name, None, None, None, part.error.code, part.error.params))
+                problems.append(Problem(part.name, None, None, None, part.error.code, _named(part.error.params)))
                 files.append(_with(info, name=part.name))
                 continue
             match = headers.recognise(table.headers)
@@ -238,6 +238,13 @@ def _header_problems(name: str, table: reading.Loaded, match: headers.Match) -> 
         params = {"kind": kind, "closest": near, "accepted": accepted}
         problems.append(Problem(name, 1, header, header, "unknown_column", params))
     return problems
+
+
+def _named(params: Mapping[str, object]) -> dict[str, object]:
+    """An unreadable file's parameters, the kind of file it looks like named in each language."""
+    if "kind" not in params:
+        return dict(params)
+    return {**params, "kind": in_each(lambda lang: i18n.t(f"upload_file_kind_{params['kind']}", lang))}
 
 
 def kind_name(kind: str, lang: str) -> str:
