@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from innovisits import ui
+from innovisits import i18n, ui
 from innovisits.report import charts, views
 
 ui.page_header("page_explorer")
@@ -24,7 +24,7 @@ else:
     )
     visit = views.visit(ui.query, visit_id)
     record = visit["visit"].iloc[0]
-    st.subheader(ui.plain(record["title"] or record["visit_id"]))
+    st.subheader(ui.plain(i18n.own_text(record, "title", lang) or record["visit_id"]))
     st.dataframe(ui.record_table(record), hide_index=True)
     left, right = st.columns(2)
     with left:

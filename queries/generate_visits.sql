@@ -18,6 +18,9 @@ final as (
          'innovation_base', 'seminar', 'seminar'][1 + (hash(i, $seed, 'type') % 10)::integer] as visit_type,
         'Synthetic visit ' || i as title,
         null::varchar as notes,
+        null::varchar as host_zh,
+        null::varchar as title_zh,
+        null::varchar as notes_zh,
     from numbered
 )
 

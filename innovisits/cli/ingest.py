@@ -1,5 +1,5 @@
 """`ingest FILE... [--dry-run] [--corrections]`: the upload page's validation and atomic store, for batch
-loads. With `--corrections`, stored rows given with other values are corrected (each change printed) in a
+loads (CSV files and Excel workbooks alike). With `--corrections`, stored rows given with other values are corrected (each change printed) in a
 batch of their own, which `undo` withdraws like any other."""
 
 from __future__ import annotations
@@ -21,7 +21,13 @@ PROGRESS_FROM = 1 << 20  # bytes: smaller uploads finish before a bar is worth d
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="CSV files (tables or visit reports)")
+    parser.add_argument(
+        "files",
+        nargs="+",
+        type=Path,
+        metavar="FILE",
+        help="CSV files or Excel workbooks (.xlsx, .xls, .ods; one sheet a table): tables or visit reports",
+    )
     parser.add_argument("--dry-run", action="store_true", help="validate and preview only; store nothing")
     parser.add_argument(
         "--corrections",

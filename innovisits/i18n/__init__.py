@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import tomllib
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
@@ -62,3 +63,11 @@ def name_column(base: str, lang: str) -> str:
     if language(lang) == "zh":
         return f"{base}_zh"
     return base if base in ENGLISH_NAME_IS_KEY else f"{base}_en"
+
+
+def own_text(record: Mapping[str, object], base: str, lang: str) -> str | None:
+    """A visit's host, title or notes in `lang` (`host` is English, `host_zh` Chinese), falling back to the
+    other language when its own is empty."""
+    english, chinese = record.get(base), record.get(f"{base}_zh")
+    first, second = (chinese, english) if language(lang) == "zh" else (english, chinese)
+    return next((v for v in (first, second) if isinstance(v, str) and v.strip()), None)

@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from innovisits import i18n
 from innovisits.data import audit, lock, sql
 from innovisits.data.config import MAX_UPLOAD_ROWS, location, max_upload_bytes
 from innovisits.data.store import SUMMARY_KEYS, schema
-from innovisits.ingest import headers, reading
+from innovisits.ingest import headers, reading, templates
 from innovisits.ingest.resolve import resolvers as make_resolvers
 from innovisits.ingest.rules import REPORT, TABLES
 from innovisits.ingest.snapshot import Snapshot
@@ -28,6 +29,8 @@ from innovisits.ingest.validate import (
     check,
     conflicts,
     first_difference,
+    in_each,
+    listed,
     orphans,
     packed,
     row,
@@ -178,19 +181,18 @@ def _prepare(
             problems.append(Problem(upload.name, None, None, None, "too_large", {"limit_mb": limits.max_bytes >> 20}))
             files.append(info)
             continue
-        try:
-            table = reading.load(con, upload.data, f"upload_{number}", progress)
-        except reading.Unreadable as error:
-            problems.append(Problem(upload.name, None, None, None, error.code, error.params))
-            files.append(info)
-            continue
-        match = headers.recognise(table.headers)
-        info = _with(info, kind=match.kind, rows=table.rows, encoding=table.encoding)
-        files.append(info)
-        total_rows += table.rows
-        problems.extend(_header_problems(upload.name, table, match))
-        if match.columns and not match.missing:  # unknown extra columns are reported, the rest still checked
-            pieces.extend(_pieces(con, upload.name, table, match))
+        for part in reading.parts(con, upload.data, upload.name, f"upload_{number}", progress):
+            table = part.loaded
+            if table is None:
+                problems.append(Problem(part.name, None, None, None, part.error.code, _named(part.error.params)))
+                files.append(_with(info, name=part.name))
+                continue
+            match = headers.recognise(table.headers)
+            files.append(_with(info, name=part.name, kind=match.kind, rows=table.rows, encoding=table.encoding))
+            total_rows += table.rows
+            problems.extend(_header_problems(part.name, table, match))
+            if match.columns and not match.missing:  # unknown extra columns are reported, the rest still checked
+                pieces.extend(_pieces(con, part.name, table, match))
     if total_rows > limits.max_rows:
         problems.append(
             Problem(
@@ -237,15 +239,50 @@ def _summary(snapshot: Snapshot) -> dict[str, int]:
 
 def _header_problems(name: str, table: reading.Loaded, match: headers.Match) -> list[Problem]:
     if not match.columns:
-        expected = "; ".join(f"{kind} ({', '.join(dict.fromkeys(headers.required(kind)))})" for kind in KINDS)
+        expected = in_each(
+            lambda lang: i18n.t("upload_list_end", lang).join(
+                i18n.t("upload_kind_columns", lang, kind=kind_name(kind, lang), columns=columns(kind, lang))
+                for kind in KINDS
+            )
+        )
         return [Problem(name, 1, None, ", ".join(table.headers), "unknown_header", {"expected": expected})]
-    problems = [Problem(name, 1, column, None, "missing_column", {"kind": match.kind}) for column in match.missing]
+    kind = in_each(lambda lang: kind_name(match.kind, lang))
+    problems = [
+        Problem(
+            name,
+            1,
+            column,
+            None,
+            "missing_column",
+            {"kind": kind, "column": in_each(lambda lang, c=column: headers.label(c, lang))},
+        )
+        for column in match.missing
+    ]
+    accepted = in_each(lambda lang: listed((headers.label(c, lang) for c in templates.columns(match.kind)), lang))
     for header in match.unknown:
         if header.startswith("column") and _is_empty(table, header):
             continue  # an unnamed, empty column Excel leaves at the right edge
-        closest = ", ".join(headers.closest_column(header, match.kind)) or "—"
-        problems.append(Problem(name, 1, header, header, "unknown_column", {"kind": match.kind, "closest": closest}))
+        closest = headers.closest_column(header, match.kind)
+        near = in_each(lambda lang, c=closest: listed((headers.label(x, lang) for x in c), lang))
+        params = {"kind": kind, "closest": near, "accepted": accepted}
+        problems.append(Problem(name, 1, header, header, "unknown_column", params))
     return problems
+
+
+def _named(params: Mapping[str, object]) -> dict[str, object]:
+    """An unreadable file's parameters, the kind of file it looks like named in each language."""
+    if "kind" not in params:
+        return dict(params)
+    return {**params, "kind": in_each(lambda lang: i18n.t(f"upload_file_kind_{params['kind']}", lang))}
+
+
+def kind_name(kind: str, lang: str) -> str:
+    return i18n.t(f"upload_kind_{kind}", lang)
+
+
+def columns(kind: str, lang: str) -> str:
+    """A kind's required columns as a person reads them in `lang`."""
+    return listed((headers.label(c, lang) for c in dict.fromkeys(headers.required(kind))), lang)
 
 
 def _is_empty(table: reading.Loaded, header: str) -> bool:

@@ -1,12 +1,16 @@
-"""Bytes as people save them -> rows of text. Decoding tries UTF-16 with a BOM, UTF-8 (with or without BOM),
-then the Hong Kong Excel encodings (CP950, Big5-HKSCS), then GB18030; a file none of them reads is refused
-(a guess such as cp1250 would store mojibake without a word); DuckDB's CSV reader then parses
-quotes, embedded commas and newlines, CRLF, with every value kept as text (the schema checks come later)."""
+"""Bytes as people save them -> rows of text. A CSV file: decoding tries UTF-16 with a BOM, UTF-8 (with or
+without BOM), then the Hong Kong Excel encodings (CP950, Big5-HKSCS), then GB18030; a file none of them
+reads is refused (a guess such as cp1250 would store mojibake without a word); DuckDB's CSV reader then
+parses quotes, embedded commas and newlines, CRLF, with every value kept as text (the schema checks come
+later). A workbook (.xlsx, .xls, .ods): python-calamine reads each sheet (a 100,000-row sheet in about 3 s,
+where openpyxl takes 40 s: docs/excel.md), and every cell becomes the text a CSV export would hold (dates
+ISO, whole numbers without ".0"), numbered with the row numbers Excel shows."""
 
 from __future__ import annotations
 
 import codecs
 import csv
+import datetime
 import functools
 import io
 import operator
@@ -28,6 +32,7 @@ UTF8 = ("utf-8-sig", "utf-16")  # Unicode: nothing guessed
 CHUNK = 1 << 20
 MAX_COLUMNS = 200  # every upload format has a dozen columns; thousands would only cost minutes to parse
 _SIGNATURES = {b"PK\x03\x04": "xlsx", b"\xd0\xcf\x11\xe0": "xls", b"%PDF": "pdf"}
+_WORKBOOKS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # zip (.xlsx, .ods) and OLE (.xls): calamine tells them apart
 
 
 class Unreadable(Exception):
@@ -41,6 +46,7 @@ class Unreadable(Exception):
 SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())  # what str.strip removes
 _CLASS = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in SPACES) + "]+"
 STRIP = f"^{_CLASS}|{_CLASS}$"  # RE2: white space at either end (DuckDB's trim with SPACES is 10x slower)
+UNQUOTE = "^'([=+\\-@\t\r])"  # a quote before what export.formats.FORMULA_START lists
 
 
 def decode(data: bytes, progress: Callable[[int], None] | None = None) -> tuple[bytes, str]:
@@ -123,7 +129,12 @@ def load(
             raise Unreadable("not_csv", detail=detail) from error
         finally:
             del text
-    relation = _cleaned(con, name, names)
+    return _finished(con, name, headers, encoding)
+
+
+def _finished(con: duckdb.DuckDBPyConnection, name: str, headers: list[str], encoding: str) -> Loaded:
+    """Table `name` (`_row`, c0, c1, ...) cleaned and counted; Unreadable when no row holds a value."""
+    relation = _cleaned(con, name, [f"c{i}" for i in range(len(headers))])
     rows = relation.count("*").fetchall()[0][0]
     if not rows:
         raise Unreadable("no_rows")
@@ -147,6 +158,112 @@ def _check_rows(text: bytes, *, quotes: bool = True) -> None:
             raise Unreadable(code, row=number + 1) from error
 
 
+@dataclass(frozen=True)
+class Part:
+    """One table of an uploaded file: the whole file (CSV) or one sheet of a workbook, named for messages
+    ("book.xlsx › Visits"); `loaded` is None when it could not be read, and `error` says why."""
+
+    name: str
+    loaded: Loaded | None
+    error: Unreadable | None = None
+
+
+def parts(
+    con: duckdb.DuckDBPyConnection,
+    data: bytes,
+    file_name: str,
+    table_name: str,
+    progress: Callable[[int], None] | None = None,
+) -> list[Part]:
+    """The tables in an uploaded file, each loaded into `con` (as `table_name`, or `table_name_<n>` for the
+    n-th sheet). A workbook gives one part a sheet that has data rows (empty and header-only sheets are
+    skipped: a template's unused sheets); a CSV file gives one."""
+    if not data.startswith(_WORKBOOKS):
+        try:
+            return [Part(file_name, load(con, data, table_name, progress))]
+        except Unreadable as error:
+            return [Part(file_name, None, error)]
+    try:
+        sheets = workbook(data)
+    except Unreadable as error:
+        return [Part(file_name, None, error)]
+    if progress:
+        progress(len(data))
+    found, last_error = [], Unreadable("no_rows")
+    for number, (sheet, first_row, rows) in enumerate(sheets):
+        name = f"{file_name} › {sheet}"
+        try:
+            found.append(Part(name, load_rows(con, rows, f"{table_name}_{number}", first_row)))
+        except Unreadable as error:
+            if error.code != "no_rows":
+                found.append(Part(name, None, error))
+            last_error = error
+    return found or [Part(file_name, None, last_error)]
+
+
+def workbook(data: bytes) -> list[tuple[str, int, list[list[object]]]]:
+    """Each sheet of an .xlsx, .xls or .ods file: its name, the row number Excel shows for its first used
+    row, and its cells as calamine types them (text, float, int, bool, date, datetime, time, "" for empty)."""
+    import python_calamine  # only for workbooks
+
+    try:
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = []
+        for index, sheet_name in enumerate(book.sheet_names):
+            sheet = book.get_sheet_by_index(index)
+            if sheet.width > MAX_COLUMNS:
+                raise Unreadable("too_many_columns", columns=sheet.width, limit=MAX_COLUMNS)
+            start = sheet.start[0] + 1 if sheet.start else 1
+            sheets.append((sheet_name, start, sheet.to_python()))
+    except python_calamine.CalamineError as error:
+        kind = next(k for s, k in _SIGNATURES.items() if data.startswith(s))
+        raise Unreadable("not_csv_binary", kind=kind) from error
+    return sheets
+
+
+def load_rows(con: duckdb.DuckDBPyConnection, rows: list[list[object]], name: str, first_row: int = 1) -> Loaded:
+    """A sheet's rows (the first is the header, numbered `first_row`) as table `name` of `con`, every cell
+    the text a CSV file would hold."""
+    import pyarrow as pa
+
+    if len(rows) < 2:
+        raise Unreadable("no_rows")
+    headers = _unique([cell_text(h) or f"column{i}" for i, h in enumerate(rows[0])])
+    columns = {"_row": pa.array(range(first_row + 1, first_row + len(rows)), pa.int64())}
+    for i, values in enumerate(zip(*rows[1:], strict=True)):  # calamine's rows are all the sheet's width
+        # text stays as is (most cells: one call less each), an empty cell is None
+        columns[f"c{i}"] = pa.array([v if v.__class__ is str and v else cell_text(v) for v in values], pa.string())
+    con.from_arrow(pa.table(columns)).create(name)
+    return _finished(con, name, headers, "workbook")
+
+
+def cell_text(value: object) -> str | None:
+    """A cell as the text it shows in a CSV export: dates ISO (2019-03-14), whole numbers without ".0",
+    TRUE/FALSE; an empty cell is None."""
+    if isinstance(value, str):
+        return value or None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return None if value is None else str(value)
+
+
+def _unique(headers: list[str]) -> list[str]:
+    """Header names made unique as DuckDB's CSV reader makes them (a repeated name gets _1, _2, ...)."""
+    seen: dict[str, int] = {}
+    unique = []
+    for header in headers:
+        n = seen.get(header, 0)
+        seen[header] = n + 1
+        unique.append(header if not n else f"{header}_{n}")
+    return unique
+
+
 _CSV_OPTIONS = {
     "header": True,
     "all_varchar": True,
@@ -160,23 +277,34 @@ _CSV_OPTIONS = {
 
 
 def _cleaned(con: duckdb.DuckDBPyConnection, name: str, names: list[str]) -> duckdb.DuckDBPyRelation:
-    """Values trimmed (as str.strip does), empty ones None, rows without any value dropped. Most files
-    need none of it: one scan finds the columns that do, and only those are rewritten."""
+    """Values trimmed (as str.strip does), empty ones None, the ' our exports put before a formula-like
+    value removed (so an exported table uploads unchanged), rows without any value dropped. Most files need
+    none of it: one scan finds the columns that do, and only those are rewritten."""
     raw = con.table(name)
     values = [duckdb.ColumnExpression(c) for c in names]
-    padded = [duckdb.FunctionExpression("bool_or", _padded(v)) for v in values]
+    quote = duckdb.ConstantExpression("'")
+    padded = [
+        duckdb.FunctionExpression("bool_or", _padded(v) | duckdb.FunctionExpression("starts_with", v, quote))
+        for v in values
+    ]
     blank_row = _all(v.isnull() for v in values)
     found = raw.aggregate([*padded, duckdb.FunctionExpression("bool_or", blank_row)]).fetchall()[0]
     if not any(found):
         return raw
     trimmed = [
-        duckdb.FunctionExpression("nullif", strip(v), duckdb.ConstantExpression("")).alias(c) if needs else v
+        duckdb.FunctionExpression("nullif", strip(_unquoted(v)), duckdb.ConstantExpression("")).alias(c) if needs else v
         for c, v, needs in zip(names, values, found, strict=False)
     ]
     cleaned = raw.select(duckdb.ColumnExpression("_row"), *trimmed)
     cleaned = cleaned.filter(~_all(duckdb.ColumnExpression(c).isnull() for c in names))
     cleaned.create(f"{name}_clean")
     return con.table(f"{name}_clean")
+
+
+def _unquoted(value: duckdb.Expression) -> duckdb.Expression:
+    """'=1+1 -> =1+1: the quote export.formats.neutralise adds so spreadsheets show a formula as text."""
+    pattern, first = (duckdb.ConstantExpression(c) for c in (UNQUOTE, "\\1"))
+    return duckdb.FunctionExpression("regexp_replace", value, pattern, first)
 
 
 def strip(value: duckdb.Expression) -> duckdb.Expression:

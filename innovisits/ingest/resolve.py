@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from innovisits.ingest.rules import CATEGORY, CITY, DEPARTMENT
@@ -33,6 +34,11 @@ class Resolver:
     kind: str
     names: dict[str, str]  # normalised name -> canonical key
     canonical: frozenset[str]
+    shown: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # key -> language -> name in messages
+
+    def label(self, lang: str) -> Callable[[str], str]:
+        """How a key is named in a message in `lang`: a department with its code, a city or category by name."""
+        return lambda key_: self.shown.get(key_, {}).get(lang) or key_
 
     def resolve(self, value: str) -> str | None:
         return self.names.get(key(value))
@@ -59,13 +65,25 @@ def resolvers(snapshot: Snapshot) -> dict[str, Resolver]:
     extra = aliases(snapshot)
     for kind, (table, key_column, others) in REFERENCES.items():
         names: dict[str, str] = {}
+        shown: dict[str, dict[str, str]] = {}
         for row in snapshot.con.table(table).select(key_column, *others).fetchall():
             for name in (*row[1:], row[0]):  # the key wins when a name equals another row's key
                 if name:
                     names[key(name)] = row[0]
+            shown[row[0]] = _shown(kind, *row)
         canonical = frozenset(names.values())
         for (alias_kind, alias), target in extra.items():
             if alias_kind == kind and target in canonical:
                 names.setdefault(alias, target)
-        found[kind] = Resolver(kind, names, canonical)
+        found[kind] = Resolver(kind, names, canonical, shown)
     return found
+
+
+def _shown(kind: str, code: str, *names: str | None) -> dict[str, str]:
+    """A reference row's names in messages: a city is named (its key is its English name), a department
+    by code and name (codes are what people write), a category by name."""
+    zh = names[-1] or (names[0] if len(names) > 1 else None) or code
+    en = names[0] if kind == CATEGORY and names[0] else code
+    if kind == DEPARTMENT:
+        return {"en": code, "zh": f"{zh}（{code}）"}
+    return {"en": en, "zh": zh}

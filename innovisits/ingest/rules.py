@@ -28,6 +28,10 @@ class TableRule:
     )  # column -> CITY / DEPARTMENT / CATEGORY (names, codes, aliases)
     choices: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # column -> allowed values
     labels: Mapping[str, str] = field(default_factory=dict)  # choice column -> locale prefix of its labels
+    shown: Mapping[str, tuple[str, ...]] = field(
+        default_factory=dict
+    )  # column -> locale keys of the headers the app shows it under besides `col_<column>` (accepted too)
+    derived: tuple[str, ...] = ()  # locale keys of columns the app adds when it shows this table (ignored)
     ranges: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # integer column -> (lowest, highest) allowed
     key: tuple[str, ...] = ()  # unique: a stored row with this key must be identical, else it is a conflict
     parents: Mapping[str, str] = field(
@@ -53,6 +57,8 @@ VISITS = TableRule(
     resolves={"city": CITY},
     choices={"visit_type": ("enterprise", "innovation_base", "seminar")},
     labels={"visit_type": "type"},  # "Enterprise" / "企業" (type_enterprise) are accepted too
+    shown={"host": ("col_host_en",), "title": ("col_title_en",), "notes": ("col_notes_en",)},  # beside host_zh...
+    derived=("col_delegates", "col_departments"),  # the Explorer's visit list counts each visit's delegation
     key=("visit_id",),
     example=(
         {
@@ -63,6 +69,9 @@ VISITS = TableRule(
             "visit_type": "enterprise",
             "title": "Smart street lamps",
             "notes": "",
+            "host_zh": "智慧燈柱廠",
+            "title_zh": "智慧燈柱",
+            "notes_zh": "",
         },
     ),
 )
@@ -94,6 +103,7 @@ VISIT_TECHNOLOGIES = TableRule(
     },
     resolves={"category_id": CATEGORY},
     ranges={"interest_score": (1, 5)},
+    shown={"category_id": ("col_category",)},
     key=("visit_id", "category_id"),
     parents={"visit_id": "visits"},
     example=({"visit_id": "GBA-2026-01", "category_id": "smart_street_lamps", "interest_score": "4"},),
@@ -110,6 +120,14 @@ FOLLOW_UPS = TableRule(
     },
     resolves={"category_id": CATEGORY, "department": DEPARTMENT},
     choices={"status": ("idea", "trial", "pilot", "adopted")},  # = follow_up_statuses() in schema.sql
+    labels={"status": "followup_status"},
+    shown={
+        "category_id": ("col_category",),
+        "date": ("col_follow_up_date",),
+        "status": ("col_follow_up_status",),
+        "note": ("col_follow_up_note",),
+    },
+    derived=("col_is_exposed",),
     key=("category_id", "department", "status", "date"),
     example=(
         {

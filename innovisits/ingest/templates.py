@@ -31,3 +31,19 @@ def template(kind: str) -> bytes:
 
 def example(kind: str) -> bytes:
     return _csv(kind, REPORT_EXAMPLE if kind == REPORT.name else TABLES[kind].example)
+
+
+def workbook(sheet_names: Mapping[str, str]) -> bytes:
+    """An Excel template: one sheet a table (named by `sheet_names`, table -> name), header row only. Staff
+    fill the sheets they need; sheets left with only their header are skipped on upload."""
+    import openpyxl  # only when the template is asked for
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for table in TABLES:
+        sheet = book.create_sheet(sheet_names.get(table, table)[:31])
+        sheet.append(columns(table))
+        sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import itertools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import duckdb
@@ -39,7 +39,14 @@ class Problem:
     params: Mapping[str, object] = field(default_factory=dict)
 
     def reason(self, lang: str = "en") -> str:
-        return i18n.t(f"upload_reason_{self.code}", lang, **self.params)
+        """What to fix, wholly in `lang` (names, columns and allowed values too)."""
+        params = {k: v.text(lang) if isinstance(v, InEach) else v for k, v in self.params.items()}
+        return i18n.t(f"upload_reason_{self.code}", lang, **params)
+
+    def where(self, lang: str = "en") -> str:
+        """The column to look at, as the file writes it (or, when it is missing, as `lang` names it)."""
+        named = self.params.get("column")
+        return named.text(lang) if isinstance(named, InEach) else self.column or ""
 
     def line(self) -> str:
         """One line for the command line: file, row, column, value, reason (in English)."""
@@ -50,6 +57,34 @@ class Problem:
             where.append(f"column {self.column!r}")
         value = f" value {self.value!r}:" if self.value is not None else ""
         return f"{', '.join(where)}:{value} {self.reason('en')}"
+
+
+@dataclass(frozen=True)
+class InEach:
+    """A message detail written in each language (a table's name, a list of columns or names): the
+    message takes the one in its own language."""
+
+    texts: Mapping[str, str]
+
+    def text(self, lang: str) -> str:
+        return self.texts.get(lang) or self.texts[i18n.DEFAULT_LANGUAGE]
+
+    def __str__(self) -> str:
+        return self.text(i18n.DEFAULT_LANGUAGE)
+
+
+def in_each(write: Callable[[str], str]) -> InEach:
+    """`write(lang)` for every language."""
+    return InEach({lang: write(lang) for lang in i18n.LANGUAGES})
+
+
+def listed(items: Iterable[str], lang: str) -> str:
+    """Items as a list in `lang` ("a, b" or "甲、乙"), or a dash when there are none."""
+    return i18n.t("upload_list_separator", lang).join(items) or "—"
+
+
+def at_row(file: str, row: int) -> InEach:
+    return in_each(lambda lang: i18n.t("upload_at_row", lang, file=file, row=row))
 
 
 @dataclass
@@ -167,14 +202,18 @@ def _failures(
         checks.append((f"unknown_{resolver.kind}", {}, [v in resolver.canonical for v in values]))
     if column in rule.choices:
         allowed = rule.choices[column]
-        checks.append(("bad_choice", {"allowed": ", ".join(allowed)}, [v in allowed for v in values]))
+        checks.append(("bad_choice", {"allowed": allowed_values(rule, column)}, [v in allowed for v in values]))
     failed = []
     for i, value in enumerate(values):
         found = []
         for code, params, passes in checks:
             if not passes[i]:
                 if code.startswith("unknown_"):
-                    params = {"closest": ", ".join(resolvers[rule.resolves[column]].closest(value)) or "—"}
+                    resolver = resolvers[rule.resolves[column]]
+                    closest = resolver.closest(value)
+                    params = {
+                        "closest": in_each(lambda lang, c=closest, r=resolver: listed(map(r.label(lang), c), lang))
+                    }
                 found.append((code, params))
         failed.append(tuple(found))
     return failed
@@ -219,6 +258,17 @@ def _column_type(rule: TableRule, column: str) -> str:
 def needs_values(rule: TableRule, column: str) -> bool:
     """Whether a column's values are normalised or checked one by one (others are only required or not)."""
     return column in rule.resolves or column in rule.choices or _column_type(rule, column) in ("DATE", "INTEGER")
+
+
+def allowed_values(rule: TableRule, column: str) -> InEach:
+    """The allowed values as a person writes them: the keys in English, the labels in Chinese."""
+    prefix = rule.labels.get(column, column)
+    values = rule.choices[column]
+    return in_each(
+        lambda lang: listed(
+            values if lang == i18n.DEFAULT_LANGUAGE else (i18n.t(f"{prefix}_{v}", lang) for v in values), lang
+        )
+    )
 
 
 def choice_names(rule: TableRule, column: str) -> dict[str, str]:
@@ -377,7 +427,7 @@ def conflicts(con: duckdb.DuckDBPyConnection, pieces: list[Piece]) -> list[Probl
         found = con.execute(sql.load("ingest/conflicts")).fetchall()
         for piece_index, row_number, first_piece, first_row, code, key, vals, first_vals in found:
             piece = pieces[piece_index]
-            where = f"{pieces[first_piece].file} row {first_row}"
+            where = at_row(pieces[first_piece].file, first_row)
             if code == "duplicate_key":
                 problems.append(piece.problem(row_number, rule.key[0], key[0], code, other=where))
             else:

@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 from innovisits.data.config import data_location, is_sample
 from innovisits.data.filters import Filters
 from innovisits.data.store import KEY_NUMBERS, Store
-from innovisits.i18n import name_column, t
+from innovisits.i18n import name_column, own_text, t
 from innovisits.report import charts
 
 # query(name, filters, **values) -> DataFrame: `ui.query` on the page, `store_query(store)` elsewhere.
@@ -189,7 +189,8 @@ def _latest_visit(ctx: Context, data: pd.DataFrame) -> tuple[go.Figure, tuple[st
         lang=ctx.lang,
         large=True,
     )
-    fields = (visit["visit_date"], visit[name_column("city", ctx.lang)], visit["host"], visit["title"])
+    host, title = (own_text(visit, f, ctx.lang) for f in ("host", "title"))
+    fields = (visit["visit_date"], visit[name_column("city", ctx.lang)], host, title)
     where = " · ".join(_day(v) if i == 0 else str(v) for i, v in enumerate(fields) if pd.notna(v) and str(v))
     categories = "、" if ctx.lang == "zh" else ", "
     seen_line = t("present_latest_seen", ctx.lang, categories=categories.join(seen[name_column("category", ctx.lang)]))

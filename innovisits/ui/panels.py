@@ -19,6 +19,7 @@ from innovisits.ui.language import lang, name, t
 from innovisits.ui.sidebar import clear_filters, filters, init_from_url, set_filter
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+BILINGUAL = ("host", "title", "notes")  # visit text kept in English (`host`) and, optionally, Chinese (`host_zh`)
 
 
 def page_header(title_key: str) -> None:
@@ -41,16 +42,28 @@ def empty_state(summary: dict) -> bool:
 
 
 def localised_table(df: pd.DataFrame) -> pd.DataFrame:
-    """The numbers shown with headers, kinds and types in the current language; ids kept for reference."""
-    shown, headers = _localised(df)
+    """The numbers shown with headers, kinds and types in the current language; ids kept for reference. A
+    visit's host, title and notes keep both languages (an export loses nothing and uploads again)."""
+    shown, headers = _localised(df, both=True)
     return shown.rename(columns=headers)
 
 
-def _localised(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
-    """The columns shown in the current language (values translated) and their headers."""
+def _localised(df: pd.DataFrame, *, both: bool = False) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The columns shown in the current language (values translated) and their headers; `both` keeps the
+    two languages of visit text side by side, else one column each in the page's language, or the other's."""
     other = "_en" if lang() == "zh" else "_zh"
+    pairs = [c for c in BILINGUAL if c in df and f"{c}_zh" in df]
+    if pairs and not both:
+        records = df[[*pairs, *(f"{c}_zh" for c in pairs)]].to_dict("records")
+        own = {c: [i18n.own_text(r, c, lang()) for r in records] for c in pairs}
+        df, pairs = df.assign(**own).drop(columns=[f"{c}_zh" for c in pairs]), []
+    kept = {f"{c}_zh" for c in pairs}
     shown = df[
-        [c for c in df.columns if not c.endswith(other) and not (c == "city" and lang() == "zh" and "city_zh" in df)]
+        [
+            c
+            for c in df.columns
+            if c in kept or (not c.endswith(other) and not (c == "city" and lang() == "zh" and "city_zh" in df))
+        ]
     ]
     for column in ("kind", "visit_type"):
         if column in shown:
@@ -60,7 +73,11 @@ def _localised(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
         column
         for column in shown.columns
         if column == "category_id"
-        or (f"{column}_zh" in df and column == column.removesuffix("_en") and column not in i18n.ENGLISH_NAME_IS_KEY)
+        or (
+            f"{column}_zh" in df
+            and column == column.removesuffix("_en")
+            and column not in (*i18n.ENGLISH_NAME_IS_KEY, *BILINGUAL)
+        )
     ]
     headers = {}
     for column in shown.columns:
@@ -70,6 +87,8 @@ def _localised(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
             headers[column] = t("col_code") if len(codes) == 1 else f"{t('col_code')} ({t(f'col_{thing}')})"
         elif i18n.has(f"col_{base}"):
             headers[column] = t(f"col_{base}")
+    for column in pairs:
+        headers[column], headers[f"{column}_zh"] = t(f"col_{column}_en"), t(f"col_{column}_zh")
     return shown, headers
 
 
@@ -160,7 +179,7 @@ def city_names(cities: pd.DataFrame) -> dict[str, str]:
 def visit_caption(visit: pd.Series) -> str:
     """One line naming a visit in a picker: date · city · title."""
     when = formatting.date_text(visit["visit_date"], lang())
-    return " · ".join(str(v) for v in (when, visit[name("city")], visit["title"] or "") if v)
+    return " · ".join(str(v) for v in (when, visit[name("city")], i18n.own_text(visit, "title", lang())) if v)
 
 
 def record_table(record: pd.Series) -> pd.DataFrame:
@@ -168,6 +187,7 @@ def record_table(record: pd.Series) -> pd.DataFrame:
     fields = ("visit_id", "visit_date", "city", "host", "visit_type", "title", "notes")
     values = {
         **record,
+        **{f: i18n.own_text(record, f, lang()) for f in BILINGUAL},
         "city": record[name("city")],
         "visit_type": t(f"type_{record['visit_type']}"),
         "visit_date": formatting.date_text(record["visit_date"], lang()),

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -14,6 +16,7 @@ from innovisits.i18n.formatting import local_time
 from innovisits.ingest import templates
 from innovisits.ingest.batches import DependedOnError, StaleError, UndoError, WriteError, commit, undo, why_off
 from innovisits.ingest.plan import Plan, Upload, prepare
+from innovisits.ingest.rules import TABLES
 
 ROUND_KEY = "upload_round"  # a new uploader (empty) after each stored upload
 SHOWN_KEY = "upload_shown"  # fingerprint of the preview the person saw
@@ -50,13 +53,26 @@ def template_downloads() -> None:
                 "text/csv",
                 key=f"example_{kind}",
             )
+        sheets = {table: ui.t(f"upload_kind_{table}") for table in TABLES}
+        st.download_button(
+            ui.t("upload_workbook_template"),
+            partial(templates.workbook, sheets),
+            "innovisits_template.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key="template_workbook",
+            on_click="ignore",
+            icon=":material/table_view:",
+        )
 
 
 def uploaded_files() -> list[Upload]:
     st.caption(ui.t("upload_limit", mb=max_upload_bytes() >> 20, rows=f"{MAX_UPLOAD_ROWS:,}"))
     round_ = st.session_state.get(ROUND_KEY, 0)
     files = st.file_uploader(
-        ui.t("upload_files"), type=["csv", "txt"], accept_multiple_files=True, key=f"upload_files_{round_}"
+        ui.t("upload_files"),
+        type=["csv", "txt", "xlsx", "xlsm", "xls", "ods"],
+        accept_multiple_files=True,
+        key=f"upload_files_{round_}",
     )
     latest: dict[str, Upload] = {}  # a file added again under the same name replaces the earlier one
     for f in files or []:
@@ -91,7 +107,7 @@ def _files_table(plan: Plan) -> None:
             ui.t("upload_col_file"): f.name,
             ui.t("upload_col_kind"): ui.t(f"upload_kind_{f.kind}") if f.kind else "—",
             ui.t("upload_col_rows"): f.rows,
-            ui.t("upload_col_encoding"): f.encoding or "—",
+            ui.t("upload_col_encoding"): ui.t("upload_workbook") if f.encoding == "workbook" else f.encoding or "—",
             ui.t("upload_col_already"): f.stored_in or "",
         }
         for f in plan.files
@@ -103,17 +119,19 @@ def problems(plan: Plan) -> None:
     st.error(ui.t("upload_rejected", count=plan.problem_count), icon=":material/block:")
     if plan.problem_count > len(plan.problems):
         st.caption(ui.t("upload_more_problems", shown=len(plan.problems), count=plan.problem_count))
+    lang = ui.lang()
     rows = [
         {
             ui.t("upload_col_file"): p.file,
-            ui.t("upload_col_row"): p.row,
-            ui.t("upload_col_column"): p.column or "",
+            ui.t("upload_col_row"): "" if p.row is None else str(p.row),
+            ui.t("upload_col_column"): p.where(lang),
             ui.t("upload_col_value"): p.value or "",
-            ui.t("upload_col_reason"): p.reason(ui.lang()),
+            ui.t("upload_col_reason"): p.reason(lang),
         }
         for p in plan.problems
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True)
+    # a static table wraps long reasons (a grid cuts them off); every cell escaped: file text is never rendered
+    st.table(pd.DataFrame(rows).map(ui.plain), hide_index=True)
     _files_table(plan)
 
 

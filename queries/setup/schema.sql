@@ -27,6 +27,10 @@ create table visits (
     visit_type varchar,
     title varchar,
     notes varchar,
+    -- Optional Chinese host, title and notes: each language shows its own, falling back to the other.
+    host_zh varchar,
+    title_zh varchar,
+    notes_zh varchar,
 );
 
 create table participants (

@@ -2,8 +2,10 @@
 at.secrets, backoff on wrong passwords, and the acceptance path: a Big5 visit report uploaded, previewed,
 confirmed and seen on every page; a malformed file refused with nothing stored; a batch withdrawn."""
 
+import re
 import threading
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -188,16 +190,48 @@ def test_big5_report_preview_confirm_and_seen_on_every_page(known):
     assert list(at.dataframe[0].value["Visit"]) == ["K4", "K5", "K3", "K2", "K1"]  # newest first
 
 
+def problem_table(at: AppTest) -> pd.DataFrame:
+    """The problems as read on the page: a static table (long reasons wrap) whose cells are escaped so that
+    nothing in them is rendered as markdown."""
+    return at.table[0].value.map(lambda text: re.sub(r"\\(.)", r"\1", text))
+
+
 def test_malformed_file_is_refused_on_the_page(known):
     at = sign_in(app())
     before = f.tree_hash(known)
     upload(at, ("bad.csv", f.REPORT.replace("Shenzhen", "Shenzen").encode()))
     assert at.error[0].value.startswith("Nothing was stored: 3 problem(s) to fix.")
-    problems = tables(at)[0]
-    assert list(problems.iloc[0]) == ["bad.csv", 2, "city", "Shenzen", problems.iloc[0]["What to fix"]]
+    problems = problem_table(at)
+    assert list(problems.iloc[0]) == ["bad.csv", "2", "city", "Shenzen", problems.iloc[0]["What to fix"]]
     assert "closest known: Shenzhen" in problems.iloc[0]["What to fix"]
     assert "upload_confirm" not in [b.key for b in at.button]
     assert f.tree_hash(known) == before
+
+
+def test_problems_are_wholly_in_chinese_on_the_chinese_page(known):
+    at = AppTest.from_file(ENTRY, default_timeout=60)
+    at.secrets["staff"] = {"accounts": {"alice": HASH}}
+    at.query_params["lang"] = "zh"
+    sign_in(at.run())
+    header = "考察,日期,城市,接待機構,類型,主題,備註,部門,角色,科技類別,負責人\n"
+    rows = (
+        "K5,2019-03-14,深圳,燈廠,工廠,燈柱,,機電署,組長,機械人及機械臂\n"
+        "K5,2019-03-14,深圳,燈廠,企業,燈柱,,消防處,團員,\n"
+    )
+    upload(at, ("壞.csv", (header + rows).encode()))
+    table = problem_table(at)
+    assert at.error[0].value.startswith("沒有儲存任何資料：有 4 個問題需要修正。")
+    assert sorted(zip(table["行"], table["欄"], table["須修正之處"], strict=True)) == [
+        (
+            "1",
+            "負責人",
+            "不是考察報告檔案的欄位（最接近：—；可用欄位：考察、日期、城市、接待機構、類型、主題、備註、"
+            "接待機構（中文）、主題（中文）、備註（中文）、部門、團員編號、角色、科技類別）：請更改標題或刪除此欄",
+        ),
+        ("2", "角色", "不是允許的數值；請使用：團長、團員"),
+        ("2", "類型", "不是允許的數值；請使用：企業、創新基地、專題會議"),
+        ("3", "類型", "此考察在 壞.csv 第 2 行 的資料不同：請令各行一致"),
+    ]
 
 
 def test_history_lists_and_withdraws_a_batch(known):

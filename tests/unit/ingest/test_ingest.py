@@ -109,7 +109,7 @@ REJECTED = {
     "missing required column": (
         [("v.csv", "visit_id,visit_date,host\nK5,2019-03-14,H\n")],
         ("v.csv", 1, "city", None, "missing_column"),
-        "required column missing for a visits file",
+        "required column city missing for a Visits file",
     ),
     "participant of a visit that does not exist": (
         [("p.csv", "visit_id,department\nK1,EMSD\nK9,EMSD\n")],
@@ -146,12 +146,12 @@ REJECTED = {
     "not a CSV (an Excel workbook)": (
         [("book.csv", b"PK\x03\x04\x14\x00\x06\x00" + bytes(200))],
         ("book.csv", None, None, None, "not_csv_binary"),
-        "Save As › CSV UTF-8",
+        "Save As › Excel Workbook (.xlsx) or CSV UTF-8",
     ),
     "unrecognised header": (
         [("x.csv", "name,age\nAnn,3\n")],
         ("x.csv", 1, None, "name, age", "unknown_header"),
-        "visits (visit_id, visit_date, city)",
+        "Visits (visit_id, visit_date, city)",
     ),
 }
 
@@ -177,7 +177,7 @@ def test_problems_in_several_files_are_all_reported_with_chinese_reasons(data):
     assert [(p.file, p.code) for p in plan.problems] == [("a.csv", "unknown_department"), ("b.csv", "unknown_category")]
     assert (
         plan.problems[1].reason("zh")
-        == "未知科技類別（最接近：robotics）；請更正，或加入此類別（參考資料頁面，或 reference 指令）"
+        == "未知科技類別（最接近：機械人及機械臂）；請更正，或加入此類別（參考資料頁面，或 reference 指令）"
     )
 
 
