@@ -1,6 +1,6 @@
 """`ingest FILE... [--dry-run] [--corrections]`: the upload page's validation and atomic store, for batch
-loads (CSV files and Excel workbooks alike). With `--corrections`, stored rows given with other values are corrected (each change printed) in a
-batch of their own, which `undo` withdraws like any other."""
+loads (CSV files and Excel workbooks alike). With `--corrections`, stored rows given with other values are
+corrected (each change printed) in a batch of their own, which `undo` withdraws like any other."""
 
 from __future__ import annotations
 
