@@ -22,7 +22,7 @@ def normalise(header: str) -> str:
 
 
 def _defined(key: str) -> bool:
-    return i18n.t(key, i18n.DEFAULT_LANGUAGE) != key
+    return i18n.has(key)
 
 
 def label_keys(rule: TableRule, column: str) -> list[str]:

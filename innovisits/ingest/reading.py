@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     pass
 
 ENCODINGS = ("utf-8-sig", "cp950", "big5hkscs", "gb18030")  # in this order; any other file is refused
-UTF8 = ("utf-8-sig", "utf-16")  # Unicode: nothing guessed
+UTF8 = ("utf-8-sig", "utf-16", "workbook")  # Unicode, or cells read as text: nothing guessed
 CHUNK = 1 << 20
 MAX_COLUMNS = 200  # every upload format has a dozen columns; thousands would only cost minutes to parse
 _SIGNATURES = {b"PK\x03\x04": "xlsx", b"\xd0\xcf\x11\xe0": "xls", b"%PDF": "pdf"}

@@ -10,7 +10,7 @@ import pytest
 from innovisits.data import audit, passwords
 from innovisits.data.store import Store
 from tests import ingest_files as f
-from tests.app.test_upload_pages import app, sign_in, tables, upload
+from tests.app.test_upload_pages import app, problem_table, sign_in, tables, upload
 
 FIX = "visit_id,visit_date,city,host\nK5,2019-03-14,Shenzhen,Lamp works Ltd\n"
 
@@ -30,7 +30,7 @@ def test_correction_on_the_page_then_undo_refused_for_the_batch_it_corrects(know
     at.button(key="upload_confirm").click().run()
     upload(at, ("fix.csv", FIX.encode()))
     assert "Store changed values as corrections" in at.checkbox(key="upload_corrections").label
-    assert "ingest --corrections" in tables(at)[0]["What to fix"][0]
+    assert "ingest --corrections" in problem_table(at)["What to fix"][0]
     at.checkbox(key="upload_corrections").check().run()
     changes = next(t for t in tables(at) if "After correction" in t)
     assert changes.values.tolist() == [["Visits", "K5", "host", "Lamp works", "Lamp works Ltd"]]

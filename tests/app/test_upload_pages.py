@@ -103,7 +103,7 @@ def test_password_sign_in_is_off_without_a_shared_throttle(known, monkeypatch, t
     (tmp_path / "not-a-directory").write_text("")
     monkeypatch.setenv("INNOVISITS_STATE_DIR", str(tmp_path / "not-a-directory" / "state"))
     at = app()
-    at.switch_page("../pages/sign_in.py").run()
+    at.switch_page("../../pages/sign_in.py").run()
     assert not at.exception
     assert at.error[0].value.startswith("Password sign-in is off until the shared sign-in throttle can be opened")
     assert not at.text_input
@@ -113,7 +113,7 @@ def test_upload_and_history_pages_say_why_uploads_are_off_and_who_can_upload(kno
     at = sign_in(app())
     monkeypatch.setenv("INNOVISITS_UPLOADS", "off")
     for page in ("upload", "history"):
-        at.switch_page(f"../pages/staff/{page}.py").run()
+        at.switch_page(f"../../pages/staff/{page}.py").run()
         assert not at.exception
         assert (
             at.warning[0].value

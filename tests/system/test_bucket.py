@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from innovisits.data import audit, bucket, config, sql
-from innovisits.data.config import ConfigError
+from innovisits.data.config import QUERIES_DIR, ConfigError
 from innovisits.data.filters import Filters
 from innovisits.data.store import TABLES, Store, connect, data_version, table_files
 from innovisits.ingest import batches
@@ -27,7 +27,8 @@ FILTERED = Filters(cities=("Shenzhen",), departments=("FSD", "HA"))  # K1 and K3
 
 def _queries() -> list[str]:
     """Every named query that needs no values beyond the filters."""
-    return [n for n in sql.names() if sql.parameters(n) <= set(Filters().params())]
+    names = sorted(p.stem for p in QUERIES_DIR.glob("*.sql"))
+    return [n for n in names if sql.parameters(n) <= set(Filters().params())]
 
 
 def answers(store: Store) -> dict:
