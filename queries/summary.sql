@@ -6,11 +6,11 @@ visits_in_view as (
 ),
 
 delegations as (
-    select * from filtered_delegations($date_from, $date_to, $cities, $departments, $kinds, $categories)
+    select * from filtered_delegation_totals($date_from, $date_to, $cities, $departments, $kinds, $categories)
 ),
 
 categories_seen as (
-    select * from filtered_visit_technologies($date_from, $date_to, $cities, $departments, $kinds, $categories)
+    select * from filtered_visit_categories($date_from, $date_to, $cities, $departments, $kinds, $categories)
 ),
 
 final as (
