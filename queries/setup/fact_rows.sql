@@ -50,6 +50,16 @@ where not exists (
     select 1 from category_sets as s where s.cmask = n.cmask and s.shared_tks is not distinct from n.shared_tks
 );
 
+insert into category_set_members
+select
+    s.cs,
+    k.tk,
+    k.category_id,
+from category_sets as s
+inner join category_keys as k
+    on (s.cmask & category_bit(k.tk)) != 0 and (k.tk < 63 or list_contains(s.shared_tks, k.tk))
+where s.cs > (select coalesce(max(cs), 0) from category_set_members);
+
 delete from visit_facts where vk in (select vk from facts_scope);
 
 delete from delegation_facts where vk in (select vk from facts_scope);

@@ -108,6 +108,13 @@ create or replace table category_sets (
     shared_tks integer[],
 );
 
+-- The categories of each set.
+create or replace table category_set_members (
+    cs integer,
+    tk integer,
+    category_id varchar,
+);
+
 -- Each visit with its delegates, departments, mask of its departments and set of categories.
 create or replace table visit_facts as
 select
