@@ -1,4 +1,4 @@
-"""Large data is kept in a database file per data version: the same answers as in memory, opened again
+"""Data is kept in a database file per data version: the same answers as in memory, opened again
 without a rebuild, replaced when the data changes, and never needed (a cache directory that cannot be
 written means memory)."""
 
@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from innovisits.data import store as store_module
 from innovisits.data.filters import Filters
 from innovisits.data.store import Store
 from tests import known_data
@@ -20,9 +19,8 @@ VIEWS = (Filters(), Filters(cities=("Shenzhen",)), Filters(departments=("EMSD",)
 
 @pytest.fixture
 def files_for_all(monkeypatch, tmp_path: Path) -> Path:
-    """Every data directory counts as large; the cache directory is the test's own."""
+    """The cache directory is the test's own."""
     cache = tmp_path / "cache"
-    monkeypatch.setattr(store_module, "FILE_FROM_BYTES", 0)
     monkeypatch.setenv("INNOVISITS_CACHE_DIR", str(cache))
     return cache
 
@@ -62,10 +60,9 @@ def test_a_cache_path_that_is_a_file_means_memory(known_csv_dir: Path, files_for
     assert store.file is None and store.records("summary")[0]["visits"] == 4
 
 
-def test_small_data_stays_in_memory(known_csv_dir: Path, monkeypatch, tmp_path: Path):
-    monkeypatch.setenv("INNOVISITS_CACHE_DIR", str(tmp_path / "cache"))
-    assert Store(known_csv_dir).file is None
-    assert not (tmp_path / "cache").exists()
+def test_an_upload_preview_stays_in_memory(known_csv_dir: Path, files_for_all: Path):
+    assert Store(known_csv_dir, in_memory=True).file is None
+    assert not files_for_all.exists()
 
 
 def test_replicas_starting_together_build_one_file(known_csv_dir: Path, files_for_all: Path):

@@ -46,7 +46,7 @@ def data_dir() -> Path:
 
 
 def cache_dir() -> Path:
-    """Where the database files of large data directories are kept: `INNOVISITS_CACHE_DIR`, else the user's
+    """Where the snapshot database files of data directories are kept: `INNOVISITS_CACHE_DIR`, else the user's
     cache directory. Point it at fast local disk; deleting it at any time only costs a rebuild."""
     configured = os.environ.get("INNOVISITS_CACHE_DIR", "").strip()
     if configured:
