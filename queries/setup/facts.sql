@@ -2,9 +2,10 @@
 -- upload's preview). Visits, cities, departments and categories get small integer keys, delegates are counted
 -- once per visit and department, and each visit carries a bit mask of its departments and of its categories,
 -- so a filter is a scan of integers (no join) over about half as many rows as there are delegates, with the
--- names joined only to the few rows of an answer. This file makes the keys of every visit and the empty fact
--- tables; `fact_rows.sql` fills them for the visits in `facts_scope` (here all of them; after an upload only
--- the visits it touched, see `fact_keys_update.sql`).
+-- names joined only to the few rows of an answer. This file makes the empty key and fact tables for a full
+-- build; `fact_keys.sql` then keys the rows and `fact_rows.sql` writes the facts of the visits in `facts_scope`
+-- (all of them here; when a snapshot is brought up to date after an upload, only its rows are keyed and only
+-- the visits it touched rewritten: see `facts_touched.sql`).
 
 -- A key's bit in a mask: department keys 1 to 126 have a bit each and larger keys share bit 127; category keys
 -- 1 to 62 and bit 63 (categories are fewer, and their mask is on every delegation row: 64 bits scan faster).
@@ -17,87 +18,50 @@ create or replace macro category_bit(k) as (1::ubigint << least(k, 63)::ubigint)
 
 create or replace macro shared_category_bit() as (1::ubigint << 63::ubigint);
 
--- One key per visits row, in date order, with the Chinese city. (A duplicated visit_id, which the quality page
--- reports, is two visits, and its delegates count with each, as joins on the id did.)
+-- The key tables, empty: `fact_keys.sql` gives a key to each visit, city, department and category of the rows
+-- in `added_<table>` (here every row; after an upload only its rows).
 create or replace table visit_keys as
 select
-    row_number() over (order by v.visit_date, v.visit_id)::integer as vk,
-    dense_rank() over (order by v.city)::integer as ck,
-    v.*,
-    coalesce(c.name_zh, v.city) as city_zh,
-from visits as v
-left join (select city, any_value(name_zh) as name_zh, from cities group by city) as c on c.city = v.city;
+    0 as vk,
+    0 as ck,
+    *,
+    city as city_zh,
+from visits
+limit 0;
 
-create or replace table city_keys as
-select distinct
-    ck,
-    city,
-    city_zh,
-from visit_keys;
+create or replace table city_keys (
+    ck integer,
+    city varchar,
+    city_zh varchar,
+);
 
--- Every department code seen among delegates, with its kind (null when the code is unknown) and names.
-create or replace table department_keys as
-with
+create or replace table department_keys (
+    dk integer,
+    department varchar,
+    department_kind varchar,
+    kind varchar,
+    department_en varchar,
+    department_zh varchar,
+);
 
-codes as (
-    select distinct department from participants
-),
+create or replace table category_keys (
+    tk integer,
+    category_id varchar,
+    category_en varchar,
+    category_zh varchar,
+);
 
-reference as (
-    select
-        department_id,
-        any_value(kind) as kind,
-        any_value(name_en) as name_en,
-        any_value(name_zh) as name_zh,
-    from departments
-    group by department_id
-),
+create or replace temp view added_visits as
+select * from visits;
 
-final as (
-    select
-        row_number() over (order by c.department)::integer as dk,
-        c.department,
-        r.kind as department_kind,
-        coalesce(r.kind, 'unknown') as kind,
-        coalesce(r.name_en, c.department) as department_en,
-        coalesce(r.name_zh, r.name_en, c.department) as department_zh,
-    from codes as c
-    left join reference as r on r.department_id = c.department
-)
+create or replace temp view added_participants as
+select * from participants;
 
-select * from final;
+create or replace temp view added_visit_technologies as
+select * from visit_technologies;
 
--- Every category code seen on visits, with its names.
-create or replace table category_keys as
-with
-
-codes as (
-    select distinct category_id from visit_technologies
-),
-
-names as (
-    select
-        category_id,
-        any_value(name_en) as name_en,
-        any_value(name_zh) as name_zh,
-    from technologies
-    group by category_id
-),
-
-final as (
-    select
-        row_number() over (order by c.category_id)::integer as tk,
-        c.category_id,
-        coalesce(n.name_en, c.category_id) as category_en,
-        coalesce(n.name_zh, n.name_en, c.category_id) as category_zh,
-    from codes as c
-    left join names as n on n.category_id = c.category_id
-)
-
-select * from final;
-
--- The visits whose fact rows `fact_rows.sql` (re)writes: all of them.
-create or replace temp table facts_scope as
+-- The visits whose fact rows `fact_rows.sql` (re)writes: all of them (a view: the keys come next).
+create or replace temp view facts_scope as
 select vk from visit_keys;
 
 -- Each distinct set of categories a visit featured (`cs`): its mask and its categories on the shared bit. There
