@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+from glob import glob
 
 import duckdb
 
@@ -17,15 +18,9 @@ def main() -> None:
     files = {t: [f"{data_dir}/{t}.parquet", f"{data_dir}/{t}/*.parquet"] for t in ("visits", "participants")}
     con = duckdb.connect()
     names = ("visits", "delegates", "departments", "cities")
-    present = {t: [f for f in globs if _exists(f)] for t, globs in files.items()}
+    present = {t: [f for f in globs if glob(f)] for t, globs in files.items()}
     row = con.execute(sql.load("bench/bare_summary"), present).fetchall()[0]
     print(json.dumps(dict(zip(names, row, strict=True))))
-
-
-def _exists(pattern: str) -> bool:
-    from glob import glob
-
-    return bool(glob(pattern))
 
 
 if __name__ == "__main__":
