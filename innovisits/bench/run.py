@@ -7,6 +7,7 @@ import json
 import math
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -62,14 +63,24 @@ def _env(**extra: str) -> dict[str, str]:
 def _process(module: str, *args: str, env: dict[str, str] | None = None) -> tuple[float, str]:
     """Run `python -m module args` in a fresh process: seconds from before it starts to its end, and its
     stdout (a failure raises with the end of its stderr)."""
+    seconds, _, out = _timed_process(module, *args, env=env)
+    return seconds, out
+
+
+def _timed_process(module: str, *args: str, env: dict[str, str] | None = None) -> tuple[float, float, str]:
+    """`_process`, also with the CPU seconds the process used (user + system, its threads included): on a
+    shared machine a neighbour's load stretches the wall time, much less the CPU time."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-m", module, *args], capture_output=True, text=True, env=env or _env(), check=False
     )
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     if result.returncode:
         raise RuntimeError(f"{module} {' '.join(args)} failed:\n{result.stderr[-3000:]}")
-    return seconds, result.stdout
+    return seconds, cpu, result.stdout
 
 
 def measure(method: str, data_dir: Path, *args: str) -> dict[str, Any]:
@@ -200,14 +211,16 @@ def process_open(data_dir: Path, rounds: int = OPEN_ROUNDS) -> dict[str, Any]:
     env = _env(INNOVISITS_DATA_DIR=str(data_dir))
     _process("innovisits", "summary", "--json", env=env)  # the version's snapshot exists from here on
     seconds: dict[str, list[float]] = {"summary": [], "bare": []}
+    cpu: dict[str, list[float]] = {"summary": [], "bare": []}
     answers: dict[str, dict[str, int]] = {}
     for _ in range(rounds):
         for side, command in (
             ("summary", ("innovisits", "summary", "--json")),
             ("bare", ("innovisits.bench.bare_summary", str(data_dir))),
         ):
-            took, out = _process(*command, env=env)
+            took, used, out = _timed_process(*command, env=env)
             seconds[side].append(took)
+            cpu[side].append(used)
             got = json.loads(out.strip().splitlines()[-1])
             answers[side] = {k: got[k] for k in ("visits", "delegates", "departments", "cities")}
     summary_s, bare_s = (statistics.median(seconds[side]) for side in ("summary", "bare"))
@@ -217,6 +230,8 @@ def process_open(data_dir: Path, rounds: int = OPEN_ROUNDS) -> dict[str, Any]:
         "bare_s": bare_s,
         "ratio": summary_s / bare_s,
         "spread_s": {side: [min(v), max(v)] for side, v in seconds.items()},
+        "cpu_s": {side: statistics.median(v) for side, v in cpu.items()},
+        "cpu_ratio": statistics.median(cpu["summary"]) / statistics.median(cpu["bare"]),
         "identical": answers["summary"] == answers["bare"],
         "answers": answers["summary"],
     }
@@ -488,9 +503,10 @@ def render(report: dict[str, Any]) -> str:
     cold = [[name, c["seconds"], c["data_dir"]] for name, c in report["cold_start"].items()]
     lines += [_table(["cold start", "s to Overview", "data"], cold), ""]
     opened = [
-        [int(size), o["summary_s"], o["bare_s"], o["ratio"], o["identical"]] for size, o in report["open"].items()
+        [int(size), o["summary_s"], o["bare_s"], o["ratio"], o["cpu_ratio"], o["identical"]]
+        for size, o in report["open"].items()
     ]
-    header = ["rows (parquet)", "summary process s", "bare DuckDB process s", "ratio (≤1)", "same answer"]
+    header = ["rows (parquet)", "summary process s", "bare DuckDB process s", "ratio (≤1)", "CPU ratio", "same"]
     lines += [_table(header, opened), ""]
     growth_rows = [
         [name, *(report["growth"][fmt].get(name) for fmt in FORMATS)] for name in report["growth"]["parquet"]
