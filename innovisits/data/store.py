@@ -216,8 +216,8 @@ class Store:
     def _update(self, previous: Path | None, partial: Path) -> duckdb.DuckDBPyConnection | None:
         """The previous snapshot brought up to this version, when this version is the previous one plus files of
         `UPLOAD_TABLES` (what an ingest commits): a copy of its file, the new files' rows appended, keys given to
-        what they add and the fact rows of the visits they touch rewritten (`UPDATE_SETUP`), in seconds where a
-        build takes minutes at 10^8 rows. None (build afresh) for any other change."""
+        what they add and the fact rows of the visits they touch rewritten (`UPDATE_SETUP`): 2 s where a full
+        build took 199 s, at 10^7 rows on a busy machine. None (build afresh) for any other change."""
         if previous is None or config.is_url(self.data_dir):
             return None
         try:
@@ -230,9 +230,9 @@ class Store:
         added = [name for name, *_ in set(self.version) - files]
         if {row[3] for row in recorded} != {setup_key()} or not files <= set(self.version):
             return self._discard(partial)
-        by_table = {name.partition("/")[0].partition(".")[0]: [] for name in added}
-        for name in added:
-            by_table[name.partition("/")[0].partition(".")[0]].append(name)
+        by_table: dict[str, list[str]] = {}
+        for name in added:  # `participants.csv` or `participants/batch-….parquet`
+            by_table.setdefault(name.partition("/")[0].partition(".")[0], []).append(name)
         if not set(by_table) <= set(UPLOAD_TABLES):
             return self._discard(partial)
         self.con.execute(sql.load("setup/upload_tables"))
