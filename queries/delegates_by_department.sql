@@ -5,9 +5,9 @@ per_department as (
     select
         dk,
         sum(delegates)::bigint as delegates,
-        count(*) as visits,
+        sum(visits)::bigint as visits,
         count(distinct ck) as cities,
-    from filtered_delegations($date_from, $date_to, $cities, $departments, $kinds, $categories)
+    from filtered_delegation_totals($date_from, $date_to, $cities, $departments, $kinds, $categories)
     group by dk
 ),
 

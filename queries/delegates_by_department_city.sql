@@ -6,8 +6,8 @@ per_pair as (
         dk,
         ck,
         sum(delegates)::bigint as delegates,
-        count(*) as visits,
-    from filtered_delegations($date_from, $date_to, $cities, $departments, $kinds, $categories)
+        sum(visits)::bigint as visits,
+    from filtered_delegation_totals($date_from, $date_to, $cities, $departments, $kinds, $categories)
     group by dk, ck
 ),
 

@@ -6,7 +6,7 @@ per_department_month as (
         date_trunc('month', visit_date)::date as month,
         dk,
         sum(delegates) as delegates,
-    from filtered_delegations($date_from, $date_to, $cities, $departments, $kinds, $categories)
+    from filtered_delegation_totals($date_from, $date_to, $cities, $departments, $kinds, $categories)
     group by all
 ),
 

@@ -6,11 +6,11 @@ visits_in_view as (
 ),
 
 delegations as (
-    select * from filtered_delegations($date_from, $date_to, $cities, $departments, $kinds, $categories)
+    select * from filtered_delegation_totals($date_from, $date_to, $cities, $departments, $kinds, $categories)
 ),
 
 categories_seen as (
-    select * from filtered_visit_technologies($date_from, $date_to, $cities, $departments, $kinds, $categories)
+    select * from filtered_visit_categories($date_from, $date_to, $cities, $departments, $kinds, $categories)
 ),
 
 final as (
@@ -18,8 +18,8 @@ final as (
         (select count(*) from visits_in_view) as visits,
         (select coalesce(sum(delegates), 0)::bigint from delegations) as delegates,
         (select count(distinct dk) from delegations) as departments,
-        (select count(distinct city) from visits_in_view) as cities,
-        (select count(distinct category_id) from categories_seen) as categories,
+        (select count(distinct ck) from visits_in_view) as cities,
+        (select count(distinct tk) from categories_seen) as categories,
         (select min(visit_date) from visits_in_view) as first_visit_date,
         (select max(visit_date) from visits_in_view) as last_visit_date,
 )

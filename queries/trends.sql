@@ -9,14 +9,14 @@ visits_in_view as (
 ),
 
 delegates as (
-    select * from filtered_delegations($date_from, $date_to, $cities, $departments, $kinds, $categories)
+    select * from filtered_delegation_totals($date_from, $date_to, $cities, $departments, $kinds, $categories)
 ),
 
 first_seen as (
     select
         dk,
         date_trunc($granularity, min(visit_date))::date as first_period,
-    from filtered_delegations(null, $date_to, $cities, $departments, $kinds, $categories)
+    from filtered_delegation_totals(null, $date_to, $cities, $departments, $kinds, $categories)
     group by dk
 ),
 

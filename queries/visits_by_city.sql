@@ -19,7 +19,7 @@ delegates_per_city as (
         k.city,
         sum(d.delegates)::bigint as delegates,
         count(distinct d.dk) as departments,
-    from filtered_delegations($date_from, $date_to, $cities, $departments, $kinds, $categories) as d
+    from filtered_delegation_totals($date_from, $date_to, $cities, $departments, $kinds, $categories) as d
     inner join city_keys as k on k.ck = d.ck
     group by k.city
 ),

@@ -13,7 +13,7 @@ delegates_per_month as (
     select
         date_trunc('month', visit_date)::date as month,
         sum(delegates)::bigint as delegates,
-    from filtered_delegations($date_from, $date_to, $cities, $departments, $kinds, $categories)
+    from filtered_delegation_totals($date_from, $date_to, $cities, $departments, $kinds, $categories)
     group by all
 ),
 

@@ -11,6 +11,12 @@ PROJECT = Path(__file__).resolve().parent.parent
 os.environ[i18n.STRICT_ENV] = "1"
 
 
+@pytest.fixture(autouse=True)
+def _own_cache_dir(monkeypatch, tmp_path_factory):
+    """Every store writes its snapshot file: into the test session's own cache directory, not the user's."""
+    monkeypatch.setenv("INNOVISITS_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "innovisits-cache"))
+
+
 @pytest.fixture(params=known_data.LAYOUTS)
 def known_dir(request, tmp_path: Path) -> Path:
     """The known data set in each layout the store reads (CSV only, Parquet only, mixed)."""

@@ -65,7 +65,7 @@ def state_dir() -> Path:
 
 
 def cache_dir() -> Path:
-    """Where the database files of large data directories are kept: `INNOVISITS_CACHE_DIR`, else the user's
+    """Where the snapshot database files of data directories are kept: `INNOVISITS_CACHE_DIR`, else the user's
     cache directory. Point it at fast local disk; deleting it at any time only costs a rebuild."""
     configured = os.environ.get("INNOVISITS_CACHE_DIR", "").strip()
     if configured:
@@ -91,6 +91,7 @@ MAX_UPLOAD_ROWS = 1_000_000  # rows in one upload, all files together
 
 def max_upload_bytes() -> int:
     """The upload size limit: Streamlit's `server.maxUploadSize` (MB), so the page and the ingest agree."""
+
     settings = tomllib.loads(STREAMLIT_CONFIG.read_text(encoding="utf-8"))
     return int(settings.get("server", {}).get("maxUploadSize", 200)) * 1024 * 1024
 

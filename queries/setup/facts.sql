@@ -1,118 +1,129 @@
 -- Filter-ready copies of the loaded tables, rebuilt whenever the store's rows change (a new snapshot, or an
--- upload's preview). Visits, departments and cities get small integer keys, and delegates are counted once per
--- visit and department, so a filter is a scan of integers over about half as many rows as there are
--- delegates, with the names joined only to the few rows of an answer.
+-- upload's preview). Visits, cities, departments and categories get small integer keys, delegates are counted
+-- once per visit and department, and each visit carries a bit mask of its departments and of its categories,
+-- so a filter is a scan of integers (no join) over about half as many rows as there are delegates, with the
+-- names joined only to the few rows of an answer. This file makes the empty key and fact tables for a full
+-- build; `fact_keys.sql` then keys the rows and `fact_rows.sql` writes the facts of the visits in `facts_scope`
+-- (all of them here; when a snapshot is brought up to date after an upload, only its rows are keyed and only
+-- the visits it touched rewritten: see `facts_touched.sql`).
 
--- One key per visits row, in date order, with the Chinese city. (A duplicated visit_id, which the quality page
--- reports, is two visits, and its delegates count with each, as joins on the id did.)
+-- A key's bit in a mask: department keys 1 to 126 have a bit each and larger keys share bit 127; category keys
+-- 1 to 62 and bit 63 (categories are fewer, and their mask is on every delegation row: 64 bits scan faster).
+-- Keys on the shared bit are listed beside the mask (`shared_dks` / `shared_tks`: null while there are fewer).
+create or replace macro department_bit(k) as (1::uhugeint << least(k, 127)::uhugeint);
+
+create or replace macro shared_department_bit() as (1::uhugeint << 127::uhugeint);
+
+create or replace macro category_bit(k) as (1::ubigint << least(k, 63)::ubigint);
+
+create or replace macro shared_category_bit() as (1::ubigint << 63::ubigint);
+
+-- The key tables, empty: `fact_keys.sql` gives a key to each visit, city, department and category of the rows
+-- in `added_<table>` (here every row; after an upload only its rows).
+create or replace table visit_keys as
+select
+    0 as vk,
+    0 as ck,
+    *,
+    city as city_zh,
+from visits
+limit 0;
+
+create or replace table city_keys (
+    ck integer,
+    city varchar,
+    city_zh varchar,
+);
+
+create or replace table department_keys (
+    dk integer,
+    department varchar,
+    department_kind varchar,
+    kind varchar,
+    department_en varchar,
+    department_zh varchar,
+);
+
+create or replace table category_keys (
+    tk integer,
+    category_id varchar,
+    category_en varchar,
+    category_zh varchar,
+);
+
+create or replace temp view added_visits as
+select * from visits;
+
+create or replace temp view added_participants as
+select * from participants;
+
+create or replace temp view added_visit_technologies as
+select * from visit_technologies;
+
+-- The visits whose fact rows `fact_rows.sql` (re)writes: all of them (a view: the keys come next).
+create or replace temp view facts_scope as
+select vk from visit_keys;
+
+-- Each distinct set of categories a visit featured (`cs`): its mask and its categories on the shared bit. There
+-- are few, so a category filter is a join with a small table.
+create or replace table category_sets (
+    cs integer,
+    cmask ubigint,
+    shared_tks integer[],
+);
+
+-- The categories of each set.
+create or replace table category_set_members (
+    cs integer,
+    tk integer,
+    category_id varchar,
+);
+
+-- Each visit with its delegates, departments, mask of its departments and set of categories.
 create or replace table visit_facts as
 select
-    row_number() over (order by v.visit_date, v.visit_id)::integer as vk,
-    dense_rank() over (order by v.city)::integer as ck,
-    v.*,
-    coalesce(c.name_zh, v.city) as city_zh,
-from visits as v
-left join (select city, any_value(name_zh) as name_zh, from cities group by city) as c on c.city = v.city;
+    *,
+    0::bigint as delegates,
+    0::bigint as department_count,
+    0::uhugeint as dmask,
+    []::integer[] as shared_dks,
+    0 as cs,
+from visit_keys
+limit 0;
 
-create or replace table city_keys as
-select distinct
-    ck,
-    city,
-    city_zh,
-from visit_facts;
+-- Delegates per visit and department (one row each, so a count of rows is a count of visits), with their
+-- visit's date, city and set of categories; a delegate whose visit is not in `visits` counts nowhere.
+create or replace table delegation_facts (
+    vk integer,
+    visit_date date,
+    ck integer,
+    dk integer,
+    delegates integer,
+    cs integer,
+);
 
--- Every department code seen among delegates, with its kind (null when the code is unknown) and names.
-create or replace table department_keys as
-with
-
-codes as (
-    select distinct department from participants
-),
-
-reference as (
-    select
-        department_id,
-        any_value(kind) as kind,
-        any_value(name_en) as name_en,
-        any_value(name_zh) as name_zh,
-    from departments
-    group by department_id
-),
-
-final as (
-    select
-        row_number() over (order by c.department)::integer as dk,
-        c.department,
-        r.kind as department_kind,
-        coalesce(r.kind, 'unknown') as kind,
-        coalesce(r.name_en, c.department) as department_en,
-        coalesce(r.name_zh, r.name_en, c.department) as department_zh,
-    from codes as c
-    left join reference as r on r.department_id = c.department
-)
-
-select * from final;
-
--- Delegates per visit and department (one row each, so a count of rows is a count of visits); a delegate
--- whose visit is not in `visits` counts nowhere.
-create or replace table delegation_facts as
-select
-    v.vk,
-    v.visit_date,
-    v.ck,
-    k.dk,
-    count(*)::integer as delegates,
-from participants as p
-inner join visit_facts as v on v.visit_id = p.visit_id
-inner join department_keys as k on k.department = p.department
-group by all
-order by v.visit_date, v.vk;
-
--- Delegates and departments per visit, for views without a department filter.
-create or replace table visit_delegates as
-select
-    vk,
-    sum(delegates)::bigint as delegates,
-    count(*) as department_count,
-from delegation_facts
-group by vk;
+-- Visits and delegates per day, city and department: the delegation facts summed up for views without a
+-- category filter (about a ninth of the rows at 10^7 delegates).
+create or replace table delegation_totals (
+    visit_date date,
+    ck integer,
+    dk integer,
+    visits bigint,
+    delegates bigint,
+);
 
 -- Categories seen, one row a visit and category (a repeated row counts once; the quality page reports it), with
--- their visit's keys and delegates, and the category's names.
-create or replace table category_facts as
-with
-
-seen as (
-    select
-        v.vk,
-        any_value(v.visit_date) as visit_date,
-        any_value(v.ck) as ck,
-        vt.category_id,
-        avg(vt.interest_score) as interest_score,
-    from visit_technologies as vt
-    inner join visit_facts as v on v.visit_id = vt.visit_id
-    group by v.vk, vt.category_id
-),
-
-names as (
-    select
-        category_id,
-        any_value(name_en) as name_en,
-        any_value(name_zh) as name_zh,
-    from technologies
-    group by category_id
-),
-
-final as (
-    select
-        s.*,
-        coalesce(d.delegates, 0) as delegates,
-        coalesce(n.name_en, s.category_id) as category_en,
-        coalesce(n.name_zh, n.name_en, s.category_id) as category_zh,
-    from seen as s
-    left join visit_delegates as d on d.vk = s.vk
-    left join names as n on n.category_id = s.category_id
-    order by s.visit_date, s.vk
-)
-
-select * from final;
+-- their visit's keys, delegates and departments, and the category's names.
+create or replace table category_facts (
+    vk integer,
+    visit_date date,
+    ck integer,
+    tk integer,
+    category_id varchar,
+    interest_score double,
+    delegates bigint,
+    dmask uhugeint,
+    shared_dks integer[],
+    category_en varchar,
+    category_zh varchar,
+);

@@ -11,20 +11,109 @@ create macro chosen_departments(departments, kinds) as table
     where (departments is null or list_contains(departments, department))
         and (kinds is null or list_contains(kinds, department_kind));
 
--- The delegation rows of the chosen departments / kinds on visits in the date range and cities.
-create macro chosen_delegations(date_from, date_to, cities, departments, kinds) as table
+-- The chosen departments' / categories' bits (see department_bit in facts.sql), to test a visit's mask with, and the
+-- chosen keys that share the last bit (null when none do).
+create macro department_bits(departments, kinds) as (
+    select bit_or(department_bit(dk)) from chosen_departments(departments, kinds)
+);
+
+create macro shared_departments(departments, kinds) as (
+    select list(dk) from chosen_departments(departments, kinds) where dk >= 127
+);
+
+create macro category_bits(categories) as (
+    select bit_or(category_bit(tk)) from category_keys where list_contains(categories, category_id)
+);
+
+create macro shared_categories(categories) as (
+    select list(tk) from category_keys where list_contains(categories, category_id) and tk >= 63
+);
+
+-- Whether a visit (its department mask and its departments on the shared bit) had a delegate from the chosen
+-- departments / kinds: a test of integers, no join. Only a visit with departments on the shared bit (none while
+-- there are fewer than 127) is looked at further.
+create macro has_department(mask, shared, departments, kinds) as
+    (departments is null and kinds is null)
+    or (
+        (mask & department_bits(departments, kinds)) != 0
+        and (
+            shared is null
+            or (mask & department_bits(departments, kinds) & ~shared_department_bit()) != 0
+            or list_has_any(shared, shared_departments(departments, kinds))
+        )
+    );
+
+-- Whether a visit (its category mask and its categories on the shared bit) featured a chosen category.
+create macro has_category(mask, shared, categories) as
+    categories is null
+    or (
+        (mask & category_bits(categories)) != 0
+        and (
+            shared is null
+            or (mask & category_bits(categories) & ~shared_category_bit()) != 0
+            or list_has_any(shared, shared_categories(categories))
+        )
+    );
+
+-- The sets of categories (see category_sets) with at least one of the chosen categories.
+create macro chosen_category_sets(categories) as table
+    select cs
+    from category_sets
+    where has_category(cmask, shared_tks, categories);
+
+-- Visits in the date range and cities that featured at least one of the chosen categories and had at least
+-- one delegate from the chosen departments / kinds.
+create macro filtered_visits(date_from, date_to, cities, departments, kinds, categories) as table
     select *
+    from visit_facts
+    where (date_from is null or visit_date >= date_from)
+        and (date_to is null or visit_date <= date_to)
+        and (cities is null or list_contains(cities, city))
+        and cs in (select cs from chosen_category_sets(categories))
+        and has_department(dmask, shared_dks, departments, kinds);
+
+-- Delegates of the filtered visits from the chosen departments / kinds, counted per visit and department
+-- (`delegates`), with the visit's set of categories, by key: join `department_keys` / `city_keys` for names after aggregating. (A delegate from a
+-- chosen department makes its visit one of the filtered visits.)
+create macro filtered_delegations(date_from, date_to, cities, departments, kinds, categories) as table
+    select
+        vk,
+        visit_date,
+        ck,
+        dk,
+        cs,
+        delegates,
     from delegation_facts
-    where dk in (select dk from chosen_departments(departments, kinds))
+    where (date_from is null or visit_date >= date_from)
+        and (date_to is null or visit_date <= date_to)
+        and ck in (select ck from city_keys where cities is null or list_contains(cities, city))
+        and dk in (select dk from chosen_departments(departments, kinds))
+        and cs in (select cs from chosen_category_sets(categories));
+
+-- The same summed per day, city and department (`visits`, `delegates`), for views that need no visit keys:
+-- without a category filter, from the totals.
+create macro filtered_delegation_totals(date_from, date_to, cities, departments, kinds, categories) as table
+    select
+        visit_date,
+        ck,
+        dk,
+        visits,
+        delegates,
+    from delegation_totals
+    where categories is null
         and (date_from is null or visit_date >= date_from)
         and (date_to is null or visit_date <= date_to)
-        and ck in (select ck from city_keys where cities is null or list_contains(cities, city));
-
--- The visits that featured at least one of the chosen categories.
-create macro visits_with_categories(categories) as table
-    select vk
-    from category_facts
-    where list_contains(categories, category_id);
+        and ck in (select ck from city_keys where cities is null or list_contains(cities, city))
+        and dk in (select dk from chosen_departments(departments, kinds))
+    union all
+    select
+        visit_date,
+        ck,
+        dk,
+        1::bigint as visits,
+        delegates::bigint as delegates,
+    from filtered_delegations(date_from, date_to, cities, departments, kinds, categories)
+    where categories is not null;
 
 -- Delegates per visit from the chosen departments / kinds (visits without any are absent); with no
 -- department filter, per visit in the date range and cities or not (the caller filters its visits).
@@ -33,70 +122,36 @@ create macro delegates_per_visit(date_from, date_to, cities, departments, kinds)
         vk,
         delegates,
         department_count,
-    from visit_delegates
+    from visit_facts
     where departments is null and kinds is null
     union all
     select
         vk,
         sum(delegates)::bigint as delegates,
         count(*) as department_count,
-    from chosen_delegations(date_from, date_to, cities, departments, kinds)
+    from filtered_delegations(date_from, date_to, cities, departments, kinds, null)
     where departments is not null or kinds is not null
     group by vk;
 
--- Visits in the date range and cities that featured at least one of the chosen categories.
-create macro visits_before_departments(date_from, date_to, cities, categories) as table
-    select *
-    from visit_facts
-    where (date_from is null or visit_date >= date_from)
-        and (date_to is null or visit_date <= date_to)
-        and (cities is null or list_contains(cities, city))
-        and (categories is null or vk in (select vk from visits_with_categories(categories)));
-
--- ... and had at least one delegate from the chosen departments / kinds.
-create macro filtered_visits(date_from, date_to, cities, departments, kinds, categories) as table
-    select *
-    from visits_before_departments(date_from, date_to, cities, categories)
-    where departments is null and kinds is null
-    union all
-    select *
-    from visits_before_departments(date_from, date_to, cities, categories)
-    where (departments is not null or kinds is not null)
-        and vk in (select vk from chosen_delegations(date_from, date_to, cities, departments, kinds));
-
--- Delegates of the filtered visits from the chosen departments / kinds, counted per visit and department
--- (`delegates`), by key: join `department_keys` / `city_keys` for names after aggregating.
-create macro filtered_delegations(date_from, date_to, cities, departments, kinds, categories) as table
-    select
-        vk,
-        visit_date,
-        ck,
-        dk,
-        delegates,
-    from delegation_facts
-    where (date_from is null or visit_date >= date_from)
-        and (date_to is null or visit_date <= date_to)
-        and ck in (select ck from city_keys where cities is null or list_contains(cities, city))
-        and dk in (select dk from chosen_departments(departments, kinds))
-        and (categories is null or vk in (select vk from visits_with_categories(categories)));
-
--- Categories seen on visits in the date range and cities, restricted to the chosen categories.
-create macro categories_before_departments(date_from, date_to, cities, categories) as table
+-- Categories seen on the filtered visits, restricted to the chosen categories; `delegates` counts the visit's
+-- delegates from every department (see filtered_visit_technologies for the chosen ones only).
+create macro filtered_visit_categories(date_from, date_to, cities, departments, kinds, categories) as table
     select *
     from category_facts
     where (date_from is null or visit_date >= date_from)
         and (date_to is null or visit_date <= date_to)
         and ck in (select ck from city_keys where cities is null or list_contains(cities, city))
-        and (categories is null or list_contains(categories, category_id));
+        and (categories is null or list_contains(categories, category_id))
+        and has_department(dmask, shared_dks, departments, kinds);
 
--- ... on visits with at least one delegate from the chosen departments / kinds; `delegates` counts those.
+-- ... with `delegates` counting the delegates from the chosen departments / kinds.
 create macro filtered_visit_technologies(date_from, date_to, cities, departments, kinds, categories) as table
     select *
-    from categories_before_departments(date_from, date_to, cities, categories)
+    from filtered_visit_categories(date_from, date_to, cities, null, null, categories)
     where departments is null and kinds is null
     union all
     select c.* replace (d.delegates as delegates)
-    from categories_before_departments(date_from, date_to, cities, categories) as c
+    from filtered_visit_categories(date_from, date_to, cities, departments, kinds, categories) as c
     inner join delegates_per_visit(date_from, date_to, cities, departments, kinds) as d on d.vk = c.vk
     where departments is not null or kinds is not null;
 

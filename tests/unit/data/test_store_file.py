@@ -1,4 +1,4 @@
-"""Large data is kept in a database file per data version: the same answers as in memory, opened again
+"""Data is kept in a database file per data version: the same answers as in memory, opened again
 without a rebuild, replaced when the data changes, and never needed (a cache directory that cannot be
 written means memory)."""
 
@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from innovisits.data import store as store_module
 from innovisits.data.filters import Filters
 from innovisits.data.store import Store
 from tests import known_data
@@ -20,9 +19,8 @@ VIEWS = (Filters(), Filters(cities=("Shenzhen",)), Filters(departments=("EMSD",)
 
 @pytest.fixture
 def files_for_all(monkeypatch, tmp_path: Path) -> Path:
-    """Every data directory counts as large; the cache directory is the test's own."""
+    """The cache directory is the test's own."""
     cache = tmp_path / "cache"
-    monkeypatch.setattr(store_module, "FILE_FROM_BYTES", 0)
     monkeypatch.setenv("INNOVISITS_CACHE_DIR", str(cache))
     return cache
 
@@ -62,10 +60,9 @@ def test_a_cache_path_that_is_a_file_means_memory(known_csv_dir: Path, files_for
     assert store.file is None and store.records("summary")[0]["visits"] == 4
 
 
-def test_small_data_stays_in_memory(known_csv_dir: Path, monkeypatch, tmp_path: Path):
-    monkeypatch.setenv("INNOVISITS_CACHE_DIR", str(tmp_path / "cache"))
-    assert Store(known_csv_dir).file is None
-    assert not (tmp_path / "cache").exists()
+def test_an_upload_preview_stays_in_memory(known_csv_dir: Path, files_for_all: Path):
+    assert Store(known_csv_dir, in_memory=True).file is None
+    assert not files_for_all.exists()
 
 
 def test_replicas_starting_together_build_one_file(known_csv_dir: Path, files_for_all: Path):
@@ -73,3 +70,50 @@ def test_replicas_starting_together_build_one_file(known_csv_dir: Path, files_fo
         stores = list(pool.map(lambda _: Store(known_csv_dir), range(3)))
     assert len({s.file for s in stores}) == 1 and all(s.records("summary")[0]["visits"] == 4 for s in stores)
     assert len(list(files_for_all.glob("*.duckdb"))) == 1
+
+
+UPLOAD = {
+    "visits": [("K5", "2019-04-02", "Shenzhen", "Robot maker", "enterprise", "Return visit", "")],
+    "participants": [("K5", "EMSD", "011", "leader"), ("K1", "NEWD", "099", "delegate")],
+    "visit_technologies": [("K5", "robotics", 4), ("K2", "smart_pv", 2)],
+}
+
+
+def builds(monkeypatch) -> list[str]:
+    """The databases `Store._build` loads from the files (a full build), recorded."""
+    built: list[str] = []
+    full_build = Store._build
+
+    def record(self, database):
+        built.append(database)
+        return full_build(self, database)
+
+    monkeypatch.setattr(Store, "_build", record)
+    return built
+
+
+def test_an_upload_brings_the_snapshot_up_to_date_without_a_rebuild(known_csv_dir, files_for_all, monkeypatch):
+    """A new visit, a delegate of a new department on a stored visit, categories on a new and a stored visit:
+    the snapshot is the previous one plus these rows, every answer as a full build gives it."""
+    Store(known_csv_dir)
+    known_data.write_batch(known_csv_dir, UPLOAD, "batch-1")
+    built = builds(monkeypatch)
+    updated = Store(known_csv_dir)
+    assert built == [] and updated.file is not None
+    row = updated.records("summary")[0]
+    assert (row["visits"], row["delegates"], row["departments"]) == (5, 12, 5)
+    views = [*VIEWS, Filters(departments=("NEWD",)), Filters(categories=("smart_pv",), departments=("HA",))]
+    fresh = Store(known_csv_dir, in_memory=True)
+    for name in QUERIES:
+        for view in views:
+            assert updated.records(name, view) == fresh.records(name, view), (name, view)
+
+
+def test_a_stored_visit_id_uploaded_again_means_a_full_build(known_csv_dir, files_for_all, monkeypatch):
+    Store(known_csv_dir)
+    again = {"visits": [("K1", "2019-05-01", "Dongguan", "Someone", "enterprise", "Same id", "")]}
+    known_data.write_batch(known_csv_dir, again, "batch-1")
+    built = builds(monkeypatch)
+    store = Store(known_csv_dir)
+    assert len(built) == 1 and store.records("summary")[0]["visits"] == 5
+    assert answers(store) == answers(Store(known_csv_dir, in_memory=True))
