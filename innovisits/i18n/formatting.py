@@ -6,7 +6,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from babel import Locale
+
 from innovisits.i18n import language
+
+# The babel (CLDR) locale of each language: plural rules come from it.
+BABEL_LOCALES = {"en": "en_GB", "zh": "zh_Hant_HK"}
 
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -27,3 +32,9 @@ def date_text(value: date | datetime | None, lang: str) -> str:
     if language(lang) == "zh":
         return f"{value.year}年{value.month}月{value.day}日"
     return f"{value.day} {_MONTHS_EN[value.month - 1]} {value.year}"
+
+
+def plural_form(count: int, lang: str) -> str:
+    """The CLDR plural category of `count` in the language ("one", "other", …), from babel: English says
+    "1 City" but "4 Cities"; Chinese has one form for every count."""
+    return Locale.parse(BABEL_LOCALES[language(lang)]).plural_form(abs(count))

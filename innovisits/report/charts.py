@@ -6,8 +6,9 @@ what a click (plotly selection) hands back for cross-filtering."""
 
 from __future__ import annotations
 
+import math
 import re
-from html import escape
+from html import escape, unescape
 from unicodedata import east_asian_width
 
 import pandas as pd
@@ -27,6 +28,10 @@ LARGE_FONT_SIZE = 26
 INK = "#000000"
 LARGE_BAR = "#00457C"
 LARGE_SEQUENTIAL = [[0.0, "#C6DBEF"], [1.0, "#08214A"]]
+# Category labels on a slide: one line for most names, two balanced lines for the longest, in a type that
+# two-line neighbours never overprint at a slide's bar spacing.
+SLIDE_LABEL_CELLS = 34
+SLIDE_TICK_SIZE = 22
 
 
 def _finish(fig: go.Figure, title: str, large: bool = False) -> go.Figure:
@@ -95,7 +100,7 @@ def ranked_bars(
     fig = go.Figure(
         go.Bar(
             x=shown[value],
-            y=shown[label].map(_label),
+            y=shown[label].map(slide_label if large else _label),
             orientation="h",
             customdata=shown[key],
             marker_color=LARGE_BAR if large else PALETTE[0],
@@ -107,7 +112,7 @@ def ranked_bars(
         )
     )
     fig.update_xaxes(title=t(f"col_{value}", lang), **_ticks(value, shown[value].max()))
-    fig.update_yaxes(title=None, automargin=True)
+    fig.update_yaxes(title=None, automargin=True, **({"tickfont": {"size": SLIDE_TICK_SIZE}} if large else {}))
     fig.update_layout(height=max(320, 36 * len(shown) + 120))
     return _finish(fig, title, large)
 
@@ -195,7 +200,7 @@ def heatmap(
         go.Heatmap(
             z=grid.values,
             x=list(grid.columns),
-            y=[_label(r) for r in grid.index],
+            y=[(slide_label if large else _label)(r) for r in grid.index],
             customdata=customdata,
             colorscale=LARGE_SEQUENTIAL if large else SEQUENTIAL,
             texttemplate=value,
@@ -207,7 +212,9 @@ def heatmap(
         )
     )
     fig.update_xaxes(title=t(f"col_{columns}", lang))
-    fig.update_yaxes(title=None, automargin=True, autorange="reversed")
+    fig.update_yaxes(
+        title=None, automargin=True, autorange="reversed", **({"tickfont": {"size": SLIDE_TICK_SIZE}} if large else {})
+    )
     fig.update_layout(height=max(360, 40 * len(grid.index) + 160))
     return _finish(fig, title, large)
 
@@ -396,6 +403,41 @@ def _note(fig: go.Figure, text: str, *, x: float, anchor: str, shift: int, size:
         text=text, x=x, y=1, xref="paper", yref="paper", xanchor=anchor, yanchor="bottom", yshift=shift,
         showarrow=False, font={"size": size, "color": colour},
     )  # fmt: skip
+
+
+def slide_label(name: object) -> str:
+    """A category label on a slide: balanced lines broken at word boundaries (so no line holds one word or
+    one CJK character alone), shown as text."""
+    return "<br>".join(escape(line) for line in balanced_wrap(str(name), SLIDE_LABEL_CELLS))
+
+
+def balanced_wrap(text: str, columns: int) -> list[str]:
+    """`_wrap` with lines of even length: as few lines as at `columns` cells, at the narrowest width that
+    still needs no more ("Electrical and Mechanical / Services Department", "物聯網及數 / 據平台" rather than
+    a line of one character)."""
+    lines = _wrap(text, columns)
+    if len(lines) < 2:
+        return lines
+    for width in range(math.ceil(_cells(text) / len(lines)), columns):
+        candidate = _wrap(text, width)
+        if len(candidate) == len(lines):
+            return candidate
+    return lines
+
+
+def for_slide(fig: go.Figure, lang: str) -> go.Figure:
+    """A page's chart restyled for a slide (a chart a presenter added to the briefing): no title (the slide
+    has its own), large type in black, and category labels re-wrapped for the slide."""
+    slide = go.Figure(fig)
+    for trace in slide.data:
+        horizontal = trace.type == "heatmap" or (trace.type == "bar" and trace.orientation == "h")
+        if horizontal and trace.y is not None and all(isinstance(v, str) for v in trace.y):
+            trace.y = [slide_label(unescape(v.replace("<br>", " "))) for v in trace.y]
+    slide.update_layout(
+        title=None, font={"family": FONT, "size": SLIDE_TICK_SIZE, "color": INK}, margin={"t": 16}, height=None
+    )
+    slide.update_yaxes(tickfont={"size": SLIDE_TICK_SIZE})
+    return slide
 
 
 def _wrap(text: str, columns: int) -> list[str]:
