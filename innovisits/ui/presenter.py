@@ -64,8 +64,8 @@ def show(slide: slides.Slide, number: int, total: int, sample: bool) -> None:
                 theme=None,  # the figure's own large type and colours, not Streamlit's smaller theme
                 alt=slide.title,
             )
-        for line in slide.lines:
-            st.subheader(ui.plain(line), anchor=False)
+        for i, line in enumerate(slide.lines):  # the title slide's first line (its tagline) stands out
+            (st.header if slide.name == "title" and i == 0 else st.subheader)(ui.plain(line), anchor=False)
         for label, text in slide.notes:
             left, right = st.columns([1, 4])
             left.markdown(f"**{ui.plain(label)}**")
