@@ -375,14 +375,14 @@ def framed(
     size: tuple[int, int] = (1920, 1080),
 ) -> go.Figure:
     """A copy of a slide's figure drawn as a whole slide of `size` pixels: title and subtitle lines top
-    left, key number top right, footer bottom left (the parts that are set)."""
+    left, key number top right, footer bottom left (the parts that are set), clear of the axis labels above it."""
     top = (150 if title else 40) + 40 * len(subtitle)
     slide = go.Figure(fig)
     slide.update_layout(
         title={"text": escape(title), "font": {"size": 52}, "x": 0.02, "y": 1 - 40 / size[1], "yanchor": "top"},
         width=size[0],
         height=size[1],
-        margin={"l": 60, "r": 60, "t": top, "b": 90 if footer else 40},
+        margin={"l": 60, "r": 60, "t": top, "b": 170 if footer else 40},
         paper_bgcolor="#FFFFFF",
     )
     # Positions in pixels above the plot area's top edge (`top` pixels below the slide's top).
@@ -393,7 +393,7 @@ def framed(
     if footer:
         slide.add_annotation(
             text=escape(footer), x=0, y=0, xref="paper", yref="paper", xanchor="left", yanchor="top",
-            yshift=-40, showarrow=False, font={"size": 20, "color": "#333333"},
+            yshift=-125, showarrow=False, font={"size": 20, "color": "#333333"},
         )  # fmt: skip
     return slide
 
