@@ -67,7 +67,7 @@ def test_pdf_pages_and_text(built):
     texts = pdf_pages_text(built["pdf"])
     for title, text in zip(TITLES_ZH, texts, strict=True):
         assert title in text
-    # Digits are not asserted: Chromium's Type 3 fonts give some of them no text mapping (they render).
+    assert "部門數目：4" in texts[2] and "3 / 6" in texts[2]  # digits too (Latin text in Liberation Sans)
     assert "團員人次" in texts[1] and "城市數目" in texts[1]
     assert "機電工程署" in texts[2] and "消防處" in texts[2]
     assert "部門參與" in texts[2] and "部門數目" in texts[2]  # as written: 門, not the radical ⾨

@@ -33,6 +33,10 @@ SLIDE_WIDTH, SLIDE_HEIGHT = Inches(13.333), Inches(7.5)
 PAGE = (1920, 1080)  # PDF page and slide image size, layout pixels
 CHART_BOX = (Inches(0.5), Inches(1.85), Inches(12.333), Inches(5.2))  # left, top, width, height
 LATIN_FONT = "Arial"
+# Rendered pages and pictures: Latin text and digits in Liberation Sans (Arial's metrics, fonts-liberation),
+# the rest in the charts' CJK fonts. With Noto Sans CJK first, Chromium's PDF text maps leave digits out, so
+# "4 Departments" copied as " Departments".
+RENDER_FONT = f"Liberation Sans, {charts.FONT}"
 # Present on every Windows and Office install; LibreOffice substitutes a CJK font (Noto Sans CJK TC from
 # fonts-noto-cjk) for it, helped by the run's zh-TW language tag.
 EAST_ASIAN_FONT = "Microsoft JhengHei"
@@ -51,13 +55,13 @@ def slide_figure(deck: Deck, number: int) -> Render:
     framed = charts.framed(
         body, title=slide.title, key=slide.key, subtitle=slide.subtitle, footer=deck.footer(number), size=PAGE
     )
-    return Render(framed, "pdf", *PAGE)
+    return Render(framed.update_layout(font_family=RENDER_FONT), "pdf", *PAGE)
 
 
 def chart_image(slide: Slide) -> Render:
     """The chart of a slide at the size of the PPTX picture box."""
     size = (PAGE[0], int(PAGE[0] * CHART_BOX[3] / CHART_BOX[2]))
-    return Render(charts.framed(slide.figure, size=size), "png", *size)
+    return Render(charts.framed(slide.figure, size=size).update_layout(font_family=RENDER_FONT), "png", *size)
 
 
 def build(deck: Deck, formats: Iterable[str] = FORMATS, progress: Progress | None = None) -> dict[str, bytes]:
