@@ -152,3 +152,15 @@ def test_slide_labels_are_balanced():
     ]  # fmt: skip
     lines = charts.balanced_wrap("智能樓宇、升降機及綜合樓宇管理系統數據分析", 34)
     assert len(lines) == 2 and min(len(line) for line in lines) >= 2
+
+
+def test_many_rows_get_one_line_labels_in_smaller_type():
+    """A 20-row heatmap on a slide: no room for two-line labels, so one line each, in type that fits a row."""
+    import plotly.graph_objects as go
+
+    names = [f"The Hong Kong University of Science and Technology {i}" for i in range(20)]
+    fig = charts.fit_slide_labels(go.Figure(go.Heatmap(z=[[1]] * 20, y=names, x=["a"])))
+    assert list(fig.data[0].y) == names
+    assert fig.layout.yaxis.tickfont.size * 1.35 <= 600 / 20
+    few = charts.fit_slide_labels(go.Figure(go.Bar(x=[1] * 3, y=names[:3], orientation="h")))
+    assert few.data[0].y[0] == "The Hong Kong University of<br>Science and Technology 0"

@@ -425,19 +425,34 @@ def balanced_wrap(text: str, columns: int) -> list[str]:
     return lines
 
 
-def for_slide(fig: go.Figure, lang: str) -> go.Figure:
+def for_slide(fig: go.Figure) -> go.Figure:
     """A page's chart restyled for a slide (a chart a presenter added to the briefing): no title (the slide
-    has its own), large type in black, and category labels re-wrapped for the slide."""
+    has its own), large type in black, and category labels re-wrapped to fit the slide."""
     slide = go.Figure(fig)
-    for trace in slide.data:
-        horizontal = trace.type == "heatmap" or (trace.type == "bar" and trace.orientation == "h")
-        if horizontal and trace.y is not None and all(isinstance(v, str) for v in trace.y):
-            trace.y = [slide_label(unescape(v.replace("<br>", " "))) for v in trace.y]
     slide.update_layout(
         title=None, font={"family": FONT, "size": SLIDE_TICK_SIZE, "color": INK}, margin={"t": 16}, height=None
     )
-    slide.update_yaxes(tickfont={"size": SLIDE_TICK_SIZE})
-    return slide
+    return fit_slide_labels(slide)
+
+
+def fit_slide_labels(fig: go.Figure, plot_height: int = 600) -> go.Figure:
+    """Category labels (horizontal bars, heatmap rows) that never overprint on a slide: balanced two-line
+    labels when each row has room for two lines, else one line in type small enough for the row's height
+    (a 20-row heatmap); the full name stays in the hover text."""
+    for trace in fig.data:
+        horizontal = trace.type == "heatmap" or (trace.type == "bar" and trace.orientation == "h")
+        if not horizontal or trace.y is None or not all(isinstance(v, str) for v in trace.y):
+            continue
+        names = [unescape(v.replace("<br>", " ")) for v in trace.y]
+        pitch = plot_height / max(len(names), 1)
+        if pitch >= 2 * SLIDE_TICK_SIZE * 1.35:
+            trace.y = [slide_label(n) for n in names]
+            size = SLIDE_TICK_SIZE
+        else:
+            trace.y = [escape(n) for n in names]
+            size = min(SLIDE_TICK_SIZE, int(pitch / 1.35))
+        fig.update_yaxes(tickfont_size=size)
+    return fig
 
 
 def _wrap(text: str, columns: int) -> list[str]:

@@ -280,7 +280,7 @@ def sequence(chosen: tuple[ChosenChart, ...] = ()) -> tuple[SequenceItem, ...]:
 def build_slide(ctx: Context, item: SequenceItem) -> Slide:
     """One slide, drawn from the data in `ctx`; a chart slide with no visits in view says so instead."""
     if isinstance(item, ChosenChart):
-        figure = charts.for_slide(item.figure, ctx.lang)
+        figure = charts.for_slide(item.figure)
         return Slide(item.key, item.title, figure, data=item.data, filters=ctx.filter_line(item.filters))
     title, filters = t(item.title_key, ctx.lang), ctx.filter_line()
     if item.text or item.notes:
@@ -290,6 +290,7 @@ def build_slide(ctx: Context, item: SequenceItem) -> Slide:
     if not ctx.summary["visits"] or data.empty:
         return Slide(item.name, title, lines=(t("present_no_visits", ctx.lang),), data=data, filters=filters)
     figure, subtitle = item.draw(ctx, data)
+    figure = charts.fit_slide_labels(figure)
     metric, value = item.key(ctx, data)
     numbers = key_numbers(ctx) if item.name == "key_numbers" else ()
     key = counted(metric, value, ctx.lang)
