@@ -47,13 +47,17 @@ Progress = Callable[[int, int], None]
 def slide_figure(deck: Deck, number: int) -> Render:
     """Slide `number` (1-based) drawn whole: its chart or text, title, key number and footer."""
     slide = deck.slides[number - 1]
+    title = slide.title
     if slide.figure is not None:
         body = slide.figure
-    else:  # the title slide's tagline larger; the sources' notes as "heading: text"
-        lines = [(line, 40 if slide.name == "title" and i == 0 else 30) for i, line in enumerate(slide.lines)]
-        body = charts.text_panel(lines + [(f"{heading}: {text}", 26) for heading, text in slide.notes])
+    elif slide.name == "title":  # the name large and the tagline under it, in the upper middle of the page
+        lines = [(slide.title, 96), *((line, 44 if i == 0 else 30) for i, line in enumerate(slide.lines))]
+        body, title = charts.text_panel(lines, top=0.8), ""
+    else:  # the sources' notes as "heading: text"
+        notes = [(f"{heading}: {text}", 26) for heading, text in slide.notes]
+        body = charts.text_panel([(line, 30) for line in slide.lines] + notes)
     framed = charts.framed(
-        body, title=slide.title, key=slide.key, subtitle=slide.subtitle, footer=deck.footer(number), size=PAGE
+        body, title=title, key=slide.key, subtitle=slide.subtitle, footer=deck.footer(number), size=PAGE
     )
     return Render(framed.update_layout(font_family=RENDER_FONT), "pdf", *PAGE)
 

@@ -339,11 +339,11 @@ def indicators(numbers: dict[str, int]) -> go.Figure:
     return _finish(fig, "", large=True)
 
 
-def text_panel(lines: list[tuple[str, int]]) -> go.Figure:
-    """Text only, top to bottom, no axes (title and sources slides). Each line is (text, font size); long
-    lines wrap. Text is escaped, since plotly would read tags in it."""
+def text_panel(lines: list[tuple[str, int]], top: float = 0.98) -> go.Figure:
+    """Text only, top to bottom from `top` (a fraction of the height), no axes (title and sources slides).
+    Each line is (text, font size); long lines wrap. Text is escaped, since plotly would read tags in it."""
     fig = go.Figure()
-    y = 0.98
+    y = top
     for text, size in lines:
         wrapped = _wrap(text, max(20, int(3000 / size)))
         fig.add_annotation(
