@@ -101,8 +101,13 @@ def pptx_bytes(deck: Deck, pictures: dict[str, bytes]) -> bytes:
     blank = prs.slide_layouts[6]
     for number, slide in enumerate(deck.slides, start=1):
         page = prs.slides.add_slide(blank)
-        title_size = 44 if number == 1 else 34
-        _text(page, [slide.title], (Inches(0.5), Inches(0.3), Inches(9.3), Inches(1.0)), title_size, deck.lang, True)
+        opening = slide.name == "title"  # the title slide: the name large, in the upper middle of the page
+        box = (
+            (Inches(0.8), Inches(1.8), Inches(11.7), Inches(1.2))
+            if opening
+            else (Inches(0.5), Inches(0.3), Inches(9.3), Inches(1.0))
+        )
+        _text(page, [slide.title], box, 54 if opening else 34, deck.lang, True)
         if slide.key:
             box = (Inches(9.9), Inches(0.3), Inches(2.93), Inches(1.0))
             _text(page, [slide.key], box, 28, deck.lang, True, ACCENT, right=True)
@@ -116,9 +121,12 @@ def pptx_bytes(deck: Deck, pictures: dict[str, bytes]) -> bytes:
         elif slide.name in pictures:
             left, top, width, height = CHART_BOX
             page.shapes.add_picture(io.BytesIO(pictures[slide.name]), left, top, width=width, height=height)
+        elif opening:
+            box = (Inches(0.8), Inches(3.1), Inches(11.7), Inches(3.6))
+            _text(page, list(slide.lines), box, 20, deck.lang, sizes=(28,), color=MUTED)
         elif slide.lines:
             box = (Inches(0.5), Inches(1.5), Inches(12.33), Inches(5.4))
-            _text(page, list(slide.lines), box, 22 if number == 1 else 18, deck.lang)
+            _text(page, list(slide.lines), box, 18, deck.lang)
         if slide.notes:
             box = (Inches(0.5), Inches(1.5), Inches(12.33), Inches(5.4))
             _text(page, [f"{heading}: {text}" for heading, text in slide.notes], box, 16, deck.lang)
