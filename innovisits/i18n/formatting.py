@@ -6,7 +6,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, tzinfo
 
+from babel import Locale
+
 from innovisits.i18n import language
+
+# The babel (CLDR) locale of each language: plural rules come from it.
+BABEL_LOCALES = {"en": "en_GB", "zh": "zh_Hant_HK"}
 
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -34,3 +39,9 @@ def local_time(stamp: str | None, zone: tzinfo) -> str:
     if not stamp:
         return ""
     return datetime.fromisoformat(stamp).astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
+def plural_form(count: int, lang: str) -> str:
+    """The CLDR plural category of `count` in the language ("one", "other", …), from babel: English says
+    "1 City" but "4 Cities"; Chinese has one form for every count."""
+    return Locale.parse(BABEL_LOCALES[language(lang)]).plural_form(abs(count))

@@ -6,8 +6,9 @@ what a click (plotly selection) hands back for cross-filtering."""
 
 from __future__ import annotations
 
+import math
 import re
-from html import escape
+from html import escape, unescape
 from unicodedata import east_asian_width
 
 import pandas as pd
@@ -27,6 +28,10 @@ LARGE_FONT_SIZE = 26
 INK = "#000000"
 LARGE_BAR = "#00457C"
 LARGE_SEQUENTIAL = [[0.0, "#C6DBEF"], [1.0, "#08214A"]]
+# Category labels on a slide: one line for most names, two balanced lines for the longest, in a type that
+# two-line neighbours never overprint at a slide's bar spacing.
+SLIDE_LABEL_CELLS = 34
+SLIDE_TICK_SIZE = 22
 
 
 def _finish(fig: go.Figure, title: str, large: bool = False) -> go.Figure:
@@ -95,7 +100,7 @@ def ranked_bars(
     fig = go.Figure(
         go.Bar(
             x=shown[value],
-            y=shown[label].map(_label),
+            y=shown[label].map(slide_label if large else _label),
             orientation="h",
             customdata=shown[key],
             marker_color=LARGE_BAR if large else PALETTE[0],
@@ -107,7 +112,7 @@ def ranked_bars(
         )
     )
     fig.update_xaxes(title=t(f"col_{value}", lang), **_ticks(value, shown[value].max()))
-    fig.update_yaxes(title=None, automargin=True)
+    fig.update_yaxes(title=None, automargin=True, **({"tickfont": {"size": SLIDE_TICK_SIZE}} if large else {}))
     fig.update_layout(height=max(320, 36 * len(shown) + 120))
     return _finish(fig, title, large)
 
@@ -195,7 +200,7 @@ def heatmap(
         go.Heatmap(
             z=grid.values,
             x=list(grid.columns),
-            y=[_label(r) for r in grid.index],
+            y=[(slide_label if large else _label)(r) for r in grid.index],
             customdata=customdata,
             colorscale=LARGE_SEQUENTIAL if large else SEQUENTIAL,
             texttemplate=value,
@@ -207,7 +212,9 @@ def heatmap(
         )
     )
     fig.update_xaxes(title=t(f"col_{columns}", lang))
-    fig.update_yaxes(title=None, automargin=True, autorange="reversed")
+    fig.update_yaxes(
+        title=None, automargin=True, autorange="reversed", **({"tickfont": {"size": SLIDE_TICK_SIZE}} if large else {})
+    )
     fig.update_layout(height=max(360, 40 * len(grid.index) + 160))
     return _finish(fig, title, large)
 
@@ -332,11 +339,11 @@ def indicators(numbers: dict[str, int]) -> go.Figure:
     return _finish(fig, "", large=True)
 
 
-def text_panel(lines: list[tuple[str, int]]) -> go.Figure:
-    """Text only, top to bottom, no axes (title and sources slides). Each line is (text, font size); long
-    lines wrap. Text is escaped, since plotly would read tags in it."""
+def text_panel(lines: list[tuple[str, int]], top: float = 0.98) -> go.Figure:
+    """Text only, top to bottom from `top` (a fraction of the height), no axes (title and sources slides).
+    Each line is (text, font size); long lines wrap. Text is escaped, since plotly would read tags in it."""
     fig = go.Figure()
-    y = 0.98
+    y = top
     for text, size in lines:
         wrapped = _wrap(text, max(20, int(3000 / size)))
         fig.add_annotation(
@@ -368,14 +375,14 @@ def framed(
     size: tuple[int, int] = (1920, 1080),
 ) -> go.Figure:
     """A copy of a slide's figure drawn as a whole slide of `size` pixels: title and subtitle lines top
-    left, key number top right, footer bottom left (the parts that are set)."""
+    left, key number top right, footer bottom left (the parts that are set), clear of the axis labels above it."""
     top = (150 if title else 40) + 40 * len(subtitle)
     slide = go.Figure(fig)
     slide.update_layout(
         title={"text": escape(title), "font": {"size": 52}, "x": 0.02, "y": 1 - 40 / size[1], "yanchor": "top"},
         width=size[0],
         height=size[1],
-        margin={"l": 60, "r": 60, "t": top, "b": 90 if footer else 40},
+        margin={"l": 60, "r": 60, "t": top, "b": 170 if footer else 40},
         paper_bgcolor="#FFFFFF",
     )
     # Positions in pixels above the plot area's top edge (`top` pixels below the slide's top).
@@ -386,7 +393,7 @@ def framed(
     if footer:
         slide.add_annotation(
             text=escape(footer), x=0, y=0, xref="paper", yref="paper", xanchor="left", yanchor="top",
-            yshift=-40, showarrow=False, font={"size": 20, "color": "#333333"},
+            yshift=-125, showarrow=False, font={"size": 20, "color": "#333333"},
         )  # fmt: skip
     return slide
 
@@ -396,6 +403,56 @@ def _note(fig: go.Figure, text: str, *, x: float, anchor: str, shift: int, size:
         text=text, x=x, y=1, xref="paper", yref="paper", xanchor=anchor, yanchor="bottom", yshift=shift,
         showarrow=False, font={"size": size, "color": colour},
     )  # fmt: skip
+
+
+def slide_label(name: object) -> str:
+    """A category label on a slide: balanced lines broken at word boundaries (so no line holds one word or
+    one CJK character alone), shown as text."""
+    return "<br>".join(escape(line) for line in balanced_wrap(str(name), SLIDE_LABEL_CELLS))
+
+
+def balanced_wrap(text: str, columns: int) -> list[str]:
+    """`_wrap` with lines of even length: as few lines as at `columns` cells, at the narrowest width that
+    still needs no more ("Electrical and Mechanical / Services Department", "物聯網及數 / 據平台" rather than
+    a line of one character)."""
+    lines = _wrap(text, columns)
+    if len(lines) < 2:
+        return lines
+    for width in range(math.ceil(_cells(text) / len(lines)), columns):
+        candidate = _wrap(text, width)
+        if len(candidate) == len(lines):
+            return candidate
+    return lines
+
+
+def for_slide(fig: go.Figure) -> go.Figure:
+    """A page's chart restyled for a slide (a chart a presenter added to the briefing): no title (the slide
+    has its own), large type in black, and category labels re-wrapped to fit the slide."""
+    slide = go.Figure(fig)
+    slide.update_layout(
+        title=None, font={"family": FONT, "size": SLIDE_TICK_SIZE, "color": INK}, margin={"t": 16}, height=None
+    )
+    return fit_slide_labels(slide)
+
+
+def fit_slide_labels(fig: go.Figure, plot_height: int = 600) -> go.Figure:
+    """Category labels (horizontal bars, heatmap rows) that never overprint on a slide: balanced two-line
+    labels when each row has room for two lines, else one line in type small enough for the row's height
+    (a 20-row heatmap); the full name stays in the hover text."""
+    for trace in fig.data:
+        horizontal = trace.type == "heatmap" or (trace.type == "bar" and trace.orientation == "h")
+        if not horizontal or trace.y is None or not all(isinstance(v, str) for v in trace.y):
+            continue
+        names = [unescape(v.replace("<br>", " ")) for v in trace.y]
+        pitch = plot_height / max(len(names), 1)
+        if pitch >= 2 * SLIDE_TICK_SIZE * 1.35:
+            trace.y = [slide_label(n) for n in names]
+            size = SLIDE_TICK_SIZE
+        else:
+            trace.y = [escape(n) for n in names]
+            size = min(SLIDE_TICK_SIZE, int(pitch / 1.35))
+        fig.update_yaxes(tickfont_size=size)
+    return fig
 
 
 def _wrap(text: str, columns: int) -> list[str]:

@@ -1,5 +1,6 @@
 """The presenter sequence, described as data: title slide → key numbers → departmental participation →
-technology interest by city → highlights of the latest visit → sources and notes.
+technology interest by city → highlights of the latest visit → sources and notes. When a presenter has chosen
+charts for the briefing (any chart on any page), those replace the four middle slides, in the order chosen.
 
 Each slide names the query behind it, how its chart is drawn (the `large=True` presenter variants of the
 chart builders) and which number it leads with. No Streamlit here: the presenter page, the briefing pack
@@ -20,7 +21,7 @@ import plotly.graph_objects as go
 from innovisits.data.config import data_location, is_sample
 from innovisits.data.filters import Filters
 from innovisits.data.store import KEY_NUMBERS, Store
-from innovisits.i18n import name_column, own_text, t
+from innovisits.i18n import formatting, name_column, own_text, t
 from innovisits.report import charts
 
 # query(name, filters, **values) -> DataFrame: `ui.query` on the page, `store_query(store)` elsewhere.
@@ -38,11 +39,17 @@ class Context:
     is_sample: bool
     today: date
 
+    def filter_line(self, filters: Filters | None = None) -> str:
+        """ "Filters: …" in words: shown on every slide, so a filtered chart never passes for the whole."""
+        return t("present_filters", self.lang, summary=filter_summary(self, filters))
+
 
 @dataclass(frozen=True)
 class Slide:
-    """One built slide. `figure` is None for text slides, which carry `lines` instead; `data` is the table
-    behind the chart (what the exports write)."""
+    """One built slide. `figure` is None for text slides, which carry `lines` (the title slide) or `notes`
+    ((heading, text) pairs: the sources slide) instead; `numbers` are the key numbers as (value, label) text,
+    written out wherever text can be (presenter mode, the PPTX); `data` is the table behind the chart (what
+    the exports write); `filters` is the filter line the slide was drawn with."""
 
     name: str
     title: str
@@ -51,12 +58,28 @@ class Slide:
     subtitle: tuple[str, ...] = ()
     lines: tuple[str, ...] = ()
     data: pd.DataFrame | None = None
+    numbers: tuple[tuple[str, str], ...] = ()
+    notes: tuple[tuple[str, str], ...] = ()
+    filters: str = ""
+
+
+@dataclass(frozen=True)
+class ChosenChart:
+    """A chart a presenter added to the briefing from a page: the figure as the page drew it, its table,
+    and the filters it was drawn with (its slide says them, whatever the filters are when presenting)."""
+
+    key: str
+    title: str
+    figure: go.Figure
+    data: pd.DataFrame
+    filters: Filters
 
 
 @dataclass(frozen=True)
 class SlideSpec:
     """A slide as data: its title, the query behind it (and values beyond the filters), how it is drawn
-    and which number it leads with. `draw` returns the figure and any subtitle lines."""
+    and which number it leads with. `draw` returns the figure and any subtitle lines; a text slide has
+    `text` (lines) or `notes` ((heading, text) pairs) instead."""
 
     name: str
     title_key: str
@@ -65,6 +88,7 @@ class SlideSpec:
     key: Callable[[Context, pd.DataFrame], tuple[str, int]] | None = None
     draw: Callable[[Context, pd.DataFrame], tuple[go.Figure, tuple[str, ...]]] | None = None
     text: Callable[[Context], tuple[str, ...]] | None = None
+    notes: Callable[[Context], tuple[tuple[str, str], ...]] | None = None
 
 
 def store_query(store: Store) -> Query:
@@ -94,9 +118,9 @@ def context(
 # ------------------------------------------------------------------------------------------ text slides
 
 
-def filter_summary(ctx: Context) -> str:
-    """The filters in words, in the chosen language ("All visits" when there are none)."""
-    f, lang = ctx.filters, ctx.lang
+def filter_summary(ctx: Context, filters: Filters | None = None) -> str:
+    """The filters (those of `ctx` unless given) in words, in the chosen language ("All visits" when none)."""
+    f, lang = filters or ctx.filters, ctx.lang
     names: dict[str, dict[str, str]] = {}
     if f.cities:
         cities = ctx.query("filter_cities")
@@ -111,9 +135,9 @@ def filter_summary(ctx: Context) -> str:
         names["categories"] = dict(zip(categories["category_id"], categories[name_column("name", lang)], strict=True))
     names["kinds"] = {k: t(f"kind_{k}", lang) for k in f.kinds}
     parts = [
-        t("present_filter_part", lang, name=t(f"filter_{d[5:]}", lang), values=getattr(f, d).isoformat())
-        for d in ("date_from", "date_to")
-        if getattr(f, d)
+        t("present_filter_part", lang, name=t(f"filter_{d[5:]}", lang), values=formatting.date_text(day, lang))
+        for d, day in (("date_from", f.date_from), ("date_to", f.date_to))
+        if day
     ]
     for field_name in ("cities", "kinds", "departments", "categories"):
         chosen = getattr(f, field_name)
@@ -124,25 +148,47 @@ def filter_summary(ctx: Context) -> str:
 
 
 def _title_lines(ctx: Context) -> tuple[str, ...]:
-    last = ctx.query("date_span").iloc[0]["last_visit_date"]
+    """Under the title: what the deck is about, what it covers, how fresh the data is, when it was made."""
     lines = [
         t("app_tagline", ctx.lang),
-        t("present_filters", ctx.lang, summary=filter_summary(ctx)),
-        t("present_data_date", ctx.lang, date=_day(last)),
-        t("present_generated", ctx.lang, date=ctx.today.isoformat()),
+        ctx.filter_line(),
+        t("present_data_date", ctx.lang, date=_last_visit(ctx)),
+        t("present_generated", ctx.lang, date=formatting.date_text(ctx.today, ctx.lang)),
     ]
     return (*lines, t("sample_notice", ctx.lang)) if ctx.is_sample else tuple(lines)
 
 
-def _source_lines(ctx: Context) -> tuple[str, ...]:
-    keys = ("present_source_data", "present_source_counts", "present_source_interest", "present_source_latest")
-    lines = [*(t(k, ctx.lang) for k in keys), t("present_filters", ctx.lang, summary=filter_summary(ctx))]
-    return (t("sample_notice", ctx.lang), *lines) if ctx.is_sample else tuple(lines)
+def _source_notes(ctx: Context) -> tuple[tuple[str, str], ...]:
+    """The sources slide: what the data is, how it is counted, what each chart shows, and what is in view."""
+    notes = [
+        (t(f"present_note_{topic}", ctx.lang), t(f"present_source_{topic}", ctx.lang))
+        for topic in ("data", "counts", "interest", "latest")
+    ]
+    notes += [
+        (t("present_note_filters", ctx.lang), filter_summary(ctx)),
+        (t("present_note_freshness", ctx.lang), t("present_data_date", ctx.lang, date=_last_visit(ctx))),
+    ]
+    sample = (t("present_note_sample", ctx.lang), t("sample_notice", ctx.lang))
+    return (sample, *notes) if ctx.is_sample else tuple(notes)
 
 
-def _day(value: Any) -> str:
-    """A date as YYYY-MM-DD, whether DuckDB handed back a date or a timestamp."""
-    return pd.Timestamp(value).date().isoformat() if pd.notna(value) else "—"
+def _last_visit(ctx: Context) -> str:
+    return _day(ctx.query("date_span").iloc[0]["last_visit_date"], ctx.lang)
+
+
+def _day(value: Any, lang: str) -> str:
+    """A date in the language's own format, whether DuckDB handed back a date or a timestamp."""
+    return formatting.date_text(pd.Timestamp(value).date(), lang) if pd.notna(value) else "—"
+
+
+def counted(metric: str, value: int, lang: str) -> str:
+    """A key number with its word in the right plural: "1 City", "3 Cities", "城市數目：3"."""
+    return t("present_key", lang, value=f"{value:,}", label=unit(metric, value, lang))
+
+
+def unit(metric: str, value: int, lang: str) -> str:
+    """The word for `value` of a metric: "City" for 1, "Cities" otherwise (per the language's plural rules)."""
+    return t(f"present_unit_{metric}_{formatting.plural_form(value, lang)}", lang)
 
 
 # ----------------------------------------------------------------------------------------- chart slides
@@ -153,8 +199,13 @@ def _summary_key(metric: str) -> Callable[[Context, pd.DataFrame], tuple[str, in
 
 
 def _key_numbers(ctx: Context, _data: pd.DataFrame) -> tuple[go.Figure, tuple[str, ...]]:
-    numbers = {t(f"metric_{k}", ctx.lang): int(ctx.summary[k]) for k in KEY_NUMBERS}
+    numbers = {unit(k, int(ctx.summary[k]), ctx.lang): int(ctx.summary[k]) for k in KEY_NUMBERS}
     return charts.indicators(numbers), ()
+
+
+def key_numbers(ctx: Context) -> tuple[tuple[str, str], ...]:
+    """The four key numbers as (value, label) text."""
+    return tuple((f"{int(ctx.summary[k]):,}", unit(k, int(ctx.summary[k]), ctx.lang)) for k in KEY_NUMBERS)
 
 
 def _participation(ctx: Context, data: pd.DataFrame) -> tuple[go.Figure, tuple[str, ...]]:
@@ -191,7 +242,7 @@ def _latest_visit(ctx: Context, data: pd.DataFrame) -> tuple[go.Figure, tuple[st
     )
     host, title = (own_text(visit, f, ctx.lang) for f in ("host", "title"))
     fields = (visit["visit_date"], visit[name_column("city", ctx.lang)], host, title)
-    where = " · ".join(_day(v) if i == 0 else str(v) for i, v in enumerate(fields) if pd.notna(v) and str(v))
+    where = " · ".join(_day(v, ctx.lang) if i == 0 else str(v) for i, v in enumerate(fields) if pd.notna(v) and str(v))
     categories = "、" if ctx.lang == "zh" else ", "
     seen_line = t("present_latest_seen", ctx.lang, categories=categories.join(seen[name_column("category", ctx.lang)]))
     return fig, (where, seen_line) if len(seen) else (where,)
@@ -216,22 +267,34 @@ SEQUENCE: tuple[SlideSpec, ...] = (
         key=lambda _ctx, data: ("delegates", int(data.iloc[0]["delegates"])),
         draw=_latest_visit,
     ),
-    SlideSpec("sources", "present_sources", text=_source_lines),
+    SlideSpec("sources", "present_sources", notes=_source_notes),
 )
+SequenceItem = SlideSpec | ChosenChart
 
 
-def build_slide(ctx: Context, spec: SlideSpec) -> Slide:
+def sequence(chosen: tuple[ChosenChart, ...] = ()) -> tuple[SequenceItem, ...]:
+    """The slides in order: the default sequence, or the title, the chosen charts and the sources."""
+    return (SEQUENCE[0], *chosen, SEQUENCE[-1]) if chosen else SEQUENCE
+
+
+def build_slide(ctx: Context, item: SequenceItem) -> Slide:
     """One slide, drawn from the data in `ctx`; a chart slide with no visits in view says so instead."""
-    title = t(spec.title_key, ctx.lang)
-    if spec.text:
-        return Slide(spec.name, title, lines=spec.text(ctx))
-    data = ctx.query(spec.query, ctx.filters, **spec.values)
+    if isinstance(item, ChosenChart):
+        figure = charts.for_slide(item.figure)
+        return Slide(item.key, item.title, figure, data=item.data, filters=ctx.filter_line(item.filters))
+    title, filters = t(item.title_key, ctx.lang), ctx.filter_line()
+    if item.text or item.notes:
+        lines, notes = (item.text(ctx) if item.text else ()), (item.notes(ctx) if item.notes else ())
+        return Slide(item.name, title, lines=lines, notes=notes, filters=filters)
+    data = ctx.query(item.query, ctx.filters, **item.values)
     if not ctx.summary["visits"] or data.empty:
-        return Slide(spec.name, title, lines=(t("present_no_visits", ctx.lang),), data=data)
-    figure, subtitle = spec.draw(ctx, data)
-    metric, value = spec.key(ctx, data)
-    key = t("present_key", ctx.lang, value=f"{value:,}", label=t(f"metric_{metric}", ctx.lang))
-    return Slide(spec.name, title, figure, key, subtitle, data=data)
+        return Slide(item.name, title, lines=(t("present_no_visits", ctx.lang),), data=data, filters=filters)
+    figure, subtitle = item.draw(ctx, data)
+    figure = charts.fit_slide_labels(figure)
+    metric, value = item.key(ctx, data)
+    numbers = key_numbers(ctx) if item.name == "key_numbers" else ()
+    key = counted(metric, value, ctx.lang)
+    return Slide(item.name, title, figure, key, subtitle, data=data, numbers=numbers, filters=filters)
 
 
 @dataclass(frozen=True)
@@ -243,14 +306,22 @@ class Deck:
     is_sample: bool
 
     def footer(self, number: int) -> str:
-        """The line at the foot of an exported slide: app, slide number and the sample-data warning."""
+        """The line at the foot of an exported slide: its filters, app, slide number and the sample warning."""
+        slide = self.slides[number - 1]
         parts = [t("app_title", self.lang), t("present_counter", self.lang, number=number, total=len(self.slides))]
+        parts = [slide.filters, *parts] if slide.filters else parts
         return " · ".join([*parts, t("present_sample_short", self.lang)] if self.is_sample else parts)
 
 
 def build(
-    query: Query, filters: Filters, lang: str, *, source: Path | str | None = None, today: date | None = None
+    query: Query,
+    filters: Filters,
+    lang: str,
+    *,
+    chosen: tuple[ChosenChart, ...] = (),
+    source: Path | str | None = None,
+    today: date | None = None,
 ) -> Deck:
-    """The whole sequence for these filters and this language."""
+    """The whole sequence (with the charts a presenter chose, if any) for these filters and this language."""
     ctx = context(query, filters, lang, source=source, today=today)
-    return Deck([build_slide(ctx, spec) for spec in SEQUENCE], lang, ctx.is_sample)
+    return Deck([build_slide(ctx, item) for item in sequence(chosen)], lang, ctx.is_sample)

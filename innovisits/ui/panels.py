@@ -15,6 +15,7 @@ from innovisits import i18n
 from innovisits.data.config import data_location, is_sample
 from innovisits.export import formats
 from innovisits.i18n import formatting
+from innovisits.ui import briefing
 from innovisits.ui.language import lang, name, t
 from innovisits.ui.sidebar import clear_filters, filters, init_from_url, set_filter
 
@@ -115,7 +116,9 @@ def chart(fig: go.Figure, data: pd.DataFrame, *, key: str, filter_names: tuple[s
         config={"displaylogo": False},
         alt=alt or fig.layout.title.text,
     )
-    export_menu(key, fig, data)
+    with st.container(horizontal=True):
+        export_menu(key, fig, data)
+        briefing.button(key, fig, data, filters())
     with st.expander(t("data_table"), icon=":material/table:"):
         _dataframe(data)
 

@@ -1,6 +1,10 @@
-"""Streamlit side of presenter mode and the briefing pack (a UI module, like ui.py): entering and leaving
-the mode, the slide number kept in the URL (`?present=1&slide=3`), next/previous/auto-advance controls
-and the pack's build-and-download panel. The slides themselves come from `innovisits.slides`."""
+"""Streamlit side of presenter mode and the briefing pack: entering and leaving the mode, the slide number
+kept in the URL (`?present=1&slide=3`), the slide drawn on a fixed 16:9 stage, next/previous/auto-advance
+controls and the pack's build-and-download panel. The slides themselves come from `report.slides`.
+
+The stage is laid out at 1920×1080 and scaled by CSS (`static/slide.css`) to the window (presenter mode) or
+the page's width (the Slides page), so a slide looks the same on a projector and a laptop and nothing is ever
+scrolled off: the chart gets the height the text above and below leaves."""
 
 from __future__ import annotations
 
@@ -12,11 +16,14 @@ from streamlit.delta_generator import DeltaGenerator
 
 from innovisits import ui
 from innovisits.export import formats, pack
+from innovisits.i18n import formatting
 from innovisits.report import slides
+from innovisits.ui import briefing
 
 PRESENT_KEY, SLIDE_KEY = "present", "slide"
-STYLE = Path(__file__).parent / "static" / "presenter.css"
+STATIC = Path(__file__).parent / "static"
 SECONDS = (10, 20, 30, 60)
+STAGE_WIDTH = 1776  # the stage's content width in layout pixels (slide.css: 1920 less the padding)
 _DUE = "_present_due"  # (slide number, monotonic time when auto-advance moves on)
 _PACK = "_pack_files"  # (what the pack was built from, {format: bytes})
 
@@ -27,7 +34,44 @@ def requested() -> bool:
 
 
 def style() -> None:
-    st.html(STYLE)
+    """The stage's rules, and in presenter mode those that hide Streamlit's chrome and the idle controls."""
+    st.html(STATIC / "slide.css")
+    if requested():
+        st.html(STATIC / "presenter.css")
+
+
+def show(slide: slides.Slide, number: int, total: int, sample: bool) -> None:
+    """The slide on the stage: title and counter, key number, subtitle lines, then the chart, the key numbers
+    as text, the title slide's lines or the sources' notes, and a footer with the slide's filters."""
+    with st.container(key=f"slide_stage_{slide.name}" if slide.name in ("title", "sources") else "slide_stage"):
+        heading, counter = st.columns([6, 1], vertical_alignment="top")
+        heading.title(slide.title, anchor=False)
+        counter.header(ui.t("present_counter", number=number, total=total), anchor=False)
+        if slide.key:
+            st.header(ui.plain(slide.key), anchor=False)
+        for line in slide.subtitle:
+            st.subheader(ui.plain(line), anchor=False)
+        if slide.numbers:
+            for row in (slide.numbers[:2], slide.numbers[2:]):
+                for column, (value, label) in zip(st.columns(2), row, strict=True):
+                    column.metric(label, value)
+        elif slide.figure is not None:
+            st.plotly_chart(
+                slide.figure.update_layout(width=STAGE_WIDTH),
+                key=f"present_{slide.name}",
+                width=STAGE_WIDTH,
+                config={"displayModeBar": False, "staticPlot": True},
+                theme=None,  # the figure's own large type and colours, not Streamlit's smaller theme
+                alt=slide.title,
+            )
+        for i, line in enumerate(slide.lines):  # the title slide's first line (its tagline) stands out
+            (st.header if slide.name == "title" and i == 0 else st.subheader)(ui.plain(line), anchor=False)
+        for label, text in slide.notes:
+            left, right = st.columns([1, 4])
+            left.markdown(f"**{ui.plain(label)}**")
+            right.markdown(ui.plain(text))
+        footer = [slide.filters, ui.t("present_sample_short")] if sample else [slide.filters]
+        st.caption(ui.plain(" · ".join(part for part in footer if part)))
 
 
 def current(total: int) -> int:
@@ -71,42 +115,49 @@ def sidebar() -> None:
 
 
 def controls(number: int, total: int, slide: slides.Slide) -> None:
-    """Previous / next (Page Up / Page Down, as sent by presentation clickers), auto-advance, the slide's
-    exports and the pack, and the way out."""
-    back, forward, auto, seconds, export, leave_column = st.columns([1, 1, 1.2, 1.2, 1.2, 1.6])
-    back.button(
-        ui.t("present_previous"),
-        on_click=go_to,
-        args=(number - 1,),
-        disabled=number == 1,
-        icon=":material/arrow_back:",
-        shortcut="PageUp",
-        help=ui.t("present_previous_help"),
-        key="present_previous",
-    )
-    forward.button(
-        ui.t("present_next"),
-        on_click=go_to,
-        args=(number + 1,),
-        disabled=number == total,
-        icon=":material/arrow_forward:",
-        shortcut="PageDown",
-        help=ui.t("present_next_help"),
-        key="present_next",
-    )
-    on = auto.toggle(ui.t("present_auto"), key="present_auto")
-    every = seconds.selectbox(
-        ui.t("present_seconds"), SECONDS, index=1, key="present_seconds", label_visibility="collapsed", disabled=not on
-    )
-    if slide.figure is not None or slide.data is not None:
-        with export:
+    """Previous / next (Page Up / Page Down, as sent by presentation clickers; the shortcut is written on
+    the button, so no tooltip rises over the slide), auto-advance, the slide's exports and the pack, and the
+    way out. One row of buttons as wide as their labels, wrapping when the window is narrow; in presenter
+    mode a bar at the foot of the window that shows while the pointer is on it (presenter.css)."""
+    with st.container(key="present_bar", horizontal=True, vertical_alignment="center", gap="medium"):
+        st.button(
+            ui.t("present_previous"),
+            on_click=go_to,
+            args=(number - 1,),
+            disabled=number == 1,
+            icon=":material/arrow_back:",
+            shortcut="PageUp",
+            key="present_previous",
+        )
+        st.button(
+            ui.t("present_next"),
+            on_click=go_to,
+            args=(number + 1,),
+            disabled=number == total,
+            icon=":material/arrow_forward:",
+            shortcut="PageDown",
+            key="present_next",
+        )
+        on = st.toggle(ui.t("present_auto"), key="present_auto")
+        every = st.selectbox(
+            ui.t("present_seconds"),
+            SECONDS,
+            index=1,
+            key="present_seconds",
+            label_visibility="collapsed",
+            disabled=not on,
+            width=110,
+        )
+        if slide.figure is not None or slide.data is not None:
             ui.export_menu(f"slide-{number}-{slide.name}", slide.figure, slide.data)
-    with leave_column:
         if requested():  # no sidebar in presenter mode: the pack is offered here
-            pack_panel(st.container())
+            pack_panel(st.container(width="content"))
             st.button(ui.t("present_exit"), on_click=leave, icon=":material/close_fullscreen:", key="present_exit")
         else:  # the preview page (the sidebar offers the pack): the same slides, full screen
             st.button(ui.t("present_open"), on_click=enter, icon=":material/slideshow:", key="present_enter")
+            if chosen := len(briefing.chosen()):
+                st.caption(ui.t(f"briefing_chosen_{formatting.plural_form(chosen, ui.lang())}", count=chosen))
+                st.button(ui.t("briefing_reset"), on_click=briefing.reset, icon=":material/restart_alt:")
     if on:
         _auto_advance(number, total, every)
 
@@ -129,14 +180,14 @@ def _auto_advance(number: int, total: int, seconds: int) -> None:
 
 def pack_panel(where: DeltaGenerator) -> None:
     """Build the PPTX and PDF for the current filters and language, with progress, then offer both."""
-    filters, lang = ui.filters(), ui.lang()
-    made_from = (ui.store().version, filters, lang)
+    filters, lang, chosen = ui.filters(), ui.lang(), briefing.chosen()
+    made_from = (ui.store().version, filters, lang, tuple((c.key, c.title, c.filters) for c in chosen))
     if where.button(ui.t("pack_build"), help=ui.t("pack_help"), icon=":material/present_to_all:", key="pack_build"):
         with where.status(ui.t("pack_building"), expanded=True) as status:
             bar = status.progress(0.0)
             started = time.perf_counter()
             try:
-                deck = slides.build(ui.query, filters, lang)
+                deck = slides.build(ui.query, filters, lang, chosen=chosen)
                 files = pack.build(
                     deck, progress=lambda done, n: bar.progress(done / n, text=ui.t("pack_step", done=done, total=n))
                 )

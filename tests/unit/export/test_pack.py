@@ -6,7 +6,6 @@ import io
 import subprocess
 import sys
 import time
-import unicodedata
 
 import pytest
 from PIL import Image
@@ -35,10 +34,9 @@ def built(tmp_path_factory):
 
 
 def pdf_pages_text(pdf: bytes) -> list[str]:
-    """Each page's text as poppler's pdftotext reads it. Chromium maps some CJK glyphs to compatibility
-    code points (⾨ for 門); NFKC folds them back."""
+    """Each page's text as poppler's pdftotext reads it (what copying or searching the PDF finds)."""
     text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout
-    return [unicodedata.normalize("NFKC", page) for page in text.decode("utf-8").split("\f")[:-1]]
+    return text.decode("utf-8").split("\f")[:-1]
 
 
 def test_pptx_slides_titles_and_chinese_text(built):
@@ -48,9 +46,9 @@ def test_pptx_slides_titles_and_chinese_text(built):
     assert [t[0] for t in texts] == TITLES_ZH
     assert "考察次數：4" in texts[1]
     assert "部門數目：4" in texts[2]
-    assert "2019-03-15 · 東莞 · PV works · Solar roofs\n涵蓋科技：智能光伏發電" in texts[4]
+    assert "2019年3月15日 · 東莞 · PV works · Solar roofs\n涵蓋科技：智能光伏發電" in texts[4]
     pictures = [sum(shape.shape_type == 13 for shape in s.shapes) for s in prs.slides]
-    assert pictures == [0, 1, 1, 1, 1, 0]  # one chart on each chart slide
+    assert pictures == [0, 0, 1, 1, 1, 0]  # one chart on each chart slide; the key numbers are text
     run = prs.slides[0].shapes[0].text_frame.paragraphs[0].runs[0]._r
     assert run.rPr.get("lang") == "zh-TW"
     assert run.rPr.find(qn("a:ea")).get("typeface") == pack.EAST_ASIAN_FONT
@@ -69,10 +67,19 @@ def test_pdf_pages_and_text(built):
     texts = pdf_pages_text(built["pdf"])
     for title, text in zip(TITLES_ZH, texts, strict=True):
         assert title in text
-    # Digits are not asserted: Chromium's Type 3 fonts give some of them no text mapping (they render).
+    assert "部門數目：4" in texts[2] and "3 / 6" in texts[2]  # digits too (Latin text in Liberation Sans)
     assert "團員人次" in texts[1] and "城市數目" in texts[1]
     assert "機電工程署" in texts[2] and "消防處" in texts[2]
+    assert "部門參與" in texts[2] and "部門數目" in texts[2]  # as written: 門, not the radical ⾨
+    assert not any("\u2f00" <= char <= "\u2fdf" for text in texts for char in text)
     assert "示例數據" not in "".join(texts)  # the known data is not the bundled sample
+
+
+def test_pptx_key_numbers_are_editable_text(built):
+    slide = Presentation(io.BytesIO(built["pptx"])).slides[1]
+    boxes = [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
+    assert {"4\n考察次數", "10\n團員人次", "4\n部門數目", "3\n城市數目"} <= set(boxes)
+    assert not any(shape.shape_type == 13 for shape in slide.shapes)  # no picture of the numbers
 
 
 def test_pdf_pages_render_and_are_not_blank(built, tmp_path):

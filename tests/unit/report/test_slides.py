@@ -35,7 +35,7 @@ def test_sequence_order_and_titles(query):
 
 def test_key_numbers(query):
     shown = deck(query)
-    assert [shown[n].key for n in ORDER[1:5]] == ["4 Visits", "4 Departments", "3 Cities", "1 Delegates"]
+    assert [shown[n].key for n in ORDER[1:5]] == ["4 Visits", "4 Departments", "3 Cities", "1 Delegate"]
     assert [trace.value for trace in shown["key_numbers"].figure.data] == [4, 10, 4, 3]
     assert [trace.title.text for trace in shown["key_numbers"].figure.data] == [
         "Visits", "Delegates", "Departments", "Cities"
@@ -62,7 +62,7 @@ def test_interest_heatmap_counts_visits(query):
 
 def test_latest_visit_highlights(query):
     latest = deck(query, "zh")["latest_visit"]
-    assert latest.subtitle == ("2019-03-15 · 東莞 · PV works · Solar roofs", "涵蓋科技：智能光伏發電")
+    assert latest.subtitle == ("2019年3月15日 · 東莞 · PV works · Solar roofs", "涵蓋科技：智能光伏發電")
     bars = latest.figure.data[0]
     assert (list(bars.y), list(bars.x)) == (["醫院管理局"], [1])
 
@@ -70,7 +70,11 @@ def test_latest_visit_highlights(query):
 def test_title_slide_names_the_filters_and_data_date(query):
     title = deck(query, "zh", cities=["Shenzhen"], kinds=["government"])["title"]
     assert "篩選：城市：深圳 · 部門類別：政府部門" in title.lines
-    assert "數據截至 2019-03-15" in title.lines
+    assert "數據截至 2019年3月15日" in title.lines
+    assert all(
+        slide.filters == "篩選：城市：深圳 · 部門類別：政府部門"
+        for slide in deck(query, "zh", cities=["Shenzhen"], kinds=["government"]).values()
+    )
     assert not any("示例數據" in line for line in title.lines)  # the known data is not the sample
 
 
@@ -79,11 +83,10 @@ def test_sample_data_is_labelled(monkeypatch):
     from innovisits.data.config import SAMPLE_DATA_DIR
 
     shown = {s.name: s for s in slides.build(slides.store_query(Store(SAMPLE_DATA_DIR)), Filters(), "en").slides}
-    assert "not official figures" in shown["sources"].lines[0]
+    assert "not official figures" in shown["sources"].notes[0][1]
     assert (
-        slides.build(slides.store_query(Store(SAMPLE_DATA_DIR)), Filters(), "en")
-        .footer(3)
-        .endswith("3 / 6 · Illustrative sample data — not official figures")
+        slides.build(slides.store_query(Store(SAMPLE_DATA_DIR)), Filters(), "en").footer(3)
+        == "Filters: All visits · InnoVisits · 3 / 6 · Illustrative sample data — not official figures"
     )
 
 
@@ -100,3 +103,64 @@ def test_text_is_escaped_and_wrapped():
     assert text.startswith("&lt;b&gt;x&lt;/b&gt;")
     assert text.count("<br>") >= 3
     assert charts._wrap("one two three", 7) == ["one two", "three"]
+
+
+def test_plural_words_follow_the_language():
+    assert [slides.counted("cities", n, "en") for n in (1, 3, 1200)] == ["1 City", "3 Cities", "1,200 Cities"]
+    assert slides.counted("delegates", 1, "zh") == "團員人次：1"
+
+
+def test_key_numbers_are_text(query):
+    assert deck(query)["key_numbers"].numbers == (
+        ("4", "Visits"),
+        ("10", "Delegates"),
+        ("4", "Departments"),
+        ("3", "Cities"),
+    )
+
+
+def test_dates_in_filters_are_written_the_language_way(query):
+    from datetime import date
+
+    title = deck(query, "zh", date_from=date(2019, 2, 1))["title"]
+    assert "篩選：由：2019年2月1日" in title.lines[1]
+
+
+def test_chosen_charts_replace_the_middle_slides_in_order(query):
+    bars = charts.ranked_bars(
+        query("delegates_by_department", Filters()), key="department", label="department_en", value="delegates",
+        title="Top departments", lang="en",
+    )  # fmt: skip
+    chosen = (
+        slides.ChosenChart(
+            "b", "Second", bars, query("summary", Filters()), Filters().with_values(cities=["Shenzhen"])
+        ),
+        slides.ChosenChart("a", "First", bars, query("summary", Filters()), Filters()),
+    )
+    built = slides.build(query, Filters(), "en", chosen=chosen).slides
+    assert [s.name for s in built] == ["title", "b", "a", "sources"]
+    assert [s.title for s in built[1:3]] == ["Second", "First"]
+    assert built[1].filters == "Filters: Cities: Shenzhen"  # the filters the chart was drawn with
+    labels = list(built[1].figure.data[0].y)
+    assert "Electrical and Mechanical<br>Services Department" in labels
+    assert built[1].figure.layout.title.text is None
+
+
+def test_slide_labels_are_balanced():
+    assert charts.balanced_wrap("Electrical and Mechanical Services Department", 34) == [
+        "Electrical and Mechanical", "Services Department"
+    ]  # fmt: skip
+    lines = charts.balanced_wrap("智能樓宇、升降機及綜合樓宇管理系統數據分析", 34)
+    assert len(lines) == 2 and min(len(line) for line in lines) >= 2
+
+
+def test_many_rows_get_one_line_labels_in_smaller_type():
+    """A 20-row heatmap on a slide: no room for two-line labels, so one line each, in type that fits a row."""
+    import plotly.graph_objects as go
+
+    names = [f"The Hong Kong University of Science and Technology {i}" for i in range(20)]
+    fig = charts.fit_slide_labels(go.Figure(go.Heatmap(z=[[1]] * 20, y=names, x=["a"])))
+    assert list(fig.data[0].y) == names
+    assert fig.layout.yaxis.tickfont.size * 1.35 <= 600 / 20
+    few = charts.fit_slide_labels(go.Figure(go.Bar(x=[1] * 3, y=names[:3], orientation="h")))
+    assert few.data[0].y[0] == "The Hong Kong University of<br>Science and Technology 0"
