@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from functools import cache
+from unicodedata import east_asian_width
 
 from babel import Locale
 from babel import dates as babel_dates
@@ -78,3 +79,22 @@ def count_text(n: int, noun: str, lang: str) -> str:
     strings `count_<noun>_<plural category>` (CLDR categories: English has one/other, Chinese only other)."""
     form = _locale(lang).plural_form(n)
     return t(f"count_{noun}_{form}", lang, n=number_text(n, lang))
+
+
+def text_cells(text: str) -> int:
+    """How wide text is in monospace cells: a CJK character takes two."""
+    return sum(2 if east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def shorten(text: str, cells: int) -> str:
+    """`text` in at most `cells` cells: cut at the last space that fits (anywhere in CJK text), then '…'."""
+    if text_cells(text) <= cells:
+        return text
+    kept, width = "", 0
+    for char in text:
+        if width + text_cells(char) > cells - 1:
+            break
+        kept, width = kept + char, width + text_cells(char)
+    if " " in kept and text[len(kept)] != " ":
+        kept = kept[: kept.rindex(" ")]
+    return kept.rstrip(" ,·-") + "…"

@@ -15,17 +15,40 @@ from innovisits import i18n
 from innovisits.data.config import data_location, is_sample
 from innovisits.export import formats
 from innovisits.i18n import formatting
+from innovisits.report import filter_line, views
+from innovisits.ui.data import query
 from innovisits.ui.language import lang, name, t
-from innovisits.ui.sidebar import clear_filters, filters, init_from_url, set_filter
+from innovisits.ui.sidebar import clear_filters, filters, init_from_url, remove_filter, set_filter
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
 def page_header(title_key: str) -> None:
+    """The page title, then the active filters on one line, each with its own "×" (removes just that one)."""
     init_from_url()
     st.title(t(title_key))
+    items = active_filters()
+    if items:
+        with st.container(horizontal=True, gap="small", vertical_alignment="center", key="active_filters"):
+            st.caption(t("filters_shown"), width="content")
+            for item in items:
+                st.button(
+                    item.short,
+                    key=f"remove_{item.field}_{item.value}",
+                    help=t("filter_remove", label=item.label),
+                    on_click=remove_filter,
+                    args=(item.field, item.value),
+                    icon=":material/close:",
+                    icon_position="right",
+                    type="secondary",
+                )
     if is_sample(data_location()):
         st.caption(t("sample_notice"))
+
+
+def active_filters() -> list[filter_line.FilterItem]:
+    """The filters in view, named in the page's language."""
+    return filter_line.filter_items(filters(), views.sidebar(query), lang())
 
 
 def empty_state(summary: dict) -> bool:
@@ -93,7 +116,9 @@ def chart(fig: go.Figure, data: pd.DataFrame, *, key: str, filter_names: tuple[s
         key=key,
         on_select=on_select if filter_names else "ignore",
         selection_mode="points",
-        config={"displaylogo": False},
+        # No plotly toolbar: it covered the chart's title on hover (always, on a phone); the Export menu below
+        # saves the image, and double-click still resets a zoom.
+        config={"displayModeBar": False},
         alt=alt or fig.layout.title.text,
     )
     export_menu(key, fig, data)
@@ -108,13 +133,16 @@ def _dataframe(df: pd.DataFrame) -> None:
     config: dict[str, Any] = {}
     for column in shown.columns:
         header = headers.get(column, column)
-        if column == "month":
-            config[header] = st.column_config.DateColumn(format=formatting.TABLE_MONTH[lang()])
+        if column in ("month", "period"):
+            config[header] = st.column_config.DateColumn(format=formatting.table_format(lang(), "month"))
         elif column.endswith("_date"):
-            config[header] = st.column_config.DateColumn(format=formatting.TABLE_DATE[lang()])
+            config[header] = st.column_config.DateColumn(format=formatting.table_format(lang()))
         elif pd.api.types.is_integer_dtype(shown[column]):
             config[header] = st.column_config.NumberColumn(format="localized")
-    st.dataframe(shown.rename(columns=headers), hide_index=True, column_config=config)
+    # Names first, codes last: at 1366 px the columns a person reads come before the ids kept for reference.
+    codes = [headers.get(c, c) for c in shown.columns if headers.get(c, c).startswith(t("col_code"))]
+    order = [headers.get(c, c) for c in shown.columns if headers.get(c, c) not in codes] + codes
+    st.dataframe(shown.rename(columns=headers), hide_index=True, column_config=config, column_order=order)
 
 
 def table(data: pd.DataFrame, *, key: str) -> None:
@@ -127,6 +155,8 @@ def export_menu(key: str, fig: go.Figure | None, data: pd.DataFrame | None) -> N
     """An Export menu: the chart as PNG/SVG and the table exactly as shown as CSV/XLSX. Each file is made
     only when its button is clicked (rendering an image starts a browser: seconds, not every rerun)."""
     shown = localised_table(data) if data is not None else None
+    if fig is not None:  # the file says what it shows: the active filters as the chart's subtitle
+        fig = formats.with_subtitle(fig, filter_line.filter_line(active_filters(), lang()))
     files = {
         "png": (fig is not None, partial(formats.image, fig, "png"), ":material/image:"),
         "svg": (fig is not None, partial(formats.image, fig, "svg"), ":material/polyline:"),
