@@ -32,8 +32,7 @@ else:
     )
     st.subheader(ui.t("followup_list"))
     statuses = follow_ups["follow_up_status"].map(lambda s: ui.t(f"followup_status_{s}"))
-    # The category's name says what its id does (the id stays in the funnel's numbers table).
-    ui.table(follow_ups.drop(columns="category_id").assign(follow_up_status=statuses), key="followup_list")
+    ui.table(follow_ups.assign(follow_up_status=statuses), key="followup_list")
 st.caption(ui.t("followup_rules"))
 st.download_button(
     insights.FOLLOW_UPS_TEMPLATE.name,

@@ -59,4 +59,4 @@ if not ui.empty_state(summary):
             filter_names=("categories",),
         )
     st.subheader(ui.t("newest_visits"))
-    ui.table(view["visit_list"], key="overview_newest")
+    ui.table(view["visit_list"], key="overview_newest", hide=("host", "visit_type"))  # the explorer has them

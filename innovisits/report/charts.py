@@ -50,6 +50,7 @@ def _finish(fig: go.Figure, title: str, large: bool = False) -> go.Figure:
 
 
 LABEL_CELLS = 28  # a category label's line, in cells (a CJK character takes two)
+UPRIGHT_COLUMNS = 5  # a heatmap with more columns than this turns their labels upright
 LABEL_LINES = 2  # lines of a category label before it is shortened (the full name is on hover)
 
 
@@ -92,6 +93,8 @@ def _period_axis(fig: go.Figure) -> None:
 def nice_step(largest: float, intervals: int = 4) -> float:
     """A round step (1, 2 or 5 × a power of ten, at least 1) dividing 0…`largest` into about `intervals`."""
     raw = max(float(largest or 0), 1.0) / intervals
+    if raw <= 1:
+        return 1.0
     magnitude = 10 ** math.floor(math.log10(raw))
     return next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw - 1e-9)
 
@@ -145,6 +148,7 @@ def ranked_bars(
             textfont={"size": LARGE_FONT_SIZE + 4} if large else None,
             textangle=0,
             hovertemplate="%{hovertext}<extra></extra>",
+            showlegend=False,
             **row,
         )
     )
@@ -263,7 +267,17 @@ def heatmap(
     customdata = [[[row_ids[r], column_ids[c]] for c in grid.columns] for r in grid.index]
     value = f"%{{z:{number_format or _number_format(metric)}}}"
     largest = grid.max().max()
-    labels = {"x": list(grid.columns), "y": [_label(r) for r in grid.index], "customdata": customdata}
+    # Many columns: each label on one line, upright boxes side by side (turned a quarter), cut to a length;
+    # a few: wrapped, level. Hover names the cell in full.
+    upright = len(grid.columns) > UPRIGHT_COLUMNS
+    row_labels = [_label(r) for r in grid.index]
+    names = [[escape(f"{c} · {r}") for c in grid.columns] for r in grid.index]
+    labels = {
+        "x": [escape(formatting.shorten(str(c), LABEL_CELLS)) if upright else _label(c) for c in grid.columns],
+        "y": row_labels,
+        "customdata": customdata,
+        "hovertext": names,
+    }
     cells = {"texttemplate": value, "textfont": {"size": LARGE_FONT_SIZE + 4} if large else None, "xgap": 2, "ygap": 2}
     fig = go.Figure(
         go.Heatmap(
@@ -271,7 +285,7 @@ def heatmap(
             colorscale=LARGE_SEQUENTIAL if large else SEQUENTIAL,
             zmin=0,
             zmax=largest if pd.notna(largest) and largest > 0 else 1,
-            hovertemplate=f"%{{x}} · %{{y}}: {value}<extra></extra>",
+            hovertemplate=f"%{{hovertext}}: {value}<extra></extra>",
             colorbar={"title": t(f"col_{metric}", lang), **({} if number_format else _ticks(metric, largest))},
             hoverongaps=False,
             **labels,
@@ -284,15 +298,17 @@ def heatmap(
                 z=grids[1].values,
                 colorscale=[[0, MUTED], [1, MUTED]],
                 showscale=False,
-                hovertemplate=f"%{{x}} · %{{y}}: {value} ({escape(muted_note)})<extra></extra>",
+                hovertemplate=f"%{{hovertext}}: {value} ({escape(muted_note)})<extra></extra>",
                 hoverongaps=False,
                 **labels,
                 **cells,
             )
         )
-    fig.update_xaxes(title=t(f"col_{columns}", lang), showgrid=False, zeroline=False)
+    fig.update_xaxes(title=t(f"col_{columns}", lang), showgrid=False, zeroline=False, tickangle=-90 if upright else 0)
     fig.update_yaxes(title=None, automargin=True, autorange="reversed", showgrid=False, zeroline=False)
-    fig.update_layout(height=max(360, 40 * len(grid.index) + 160))
+    top = max((formatting.text_cells(str(c)) for c in grid.columns), default=0) if upright else 0
+    label_room = min(top, LABEL_CELLS) * (16 if large else 8)
+    fig.update_layout(height=max(360, _row_height(row_labels, large) * len(grid.index) + 160 + label_room))
     return _finish(fig, title, large)
 
 
@@ -361,7 +377,12 @@ def reach_over_time(df: pd.DataFrame, *, x: str, title: str, lang: str, granular
 _MAP_ASPECT = 1.084
 _MAP_BOX = {"lon": [111.9, 115.0], "lat": [21.45, 23.95]}
 # Where a city's label goes when the default (above) would hit a neighbour.
-_LABEL_POSITIONS = {"Macao": "bottom center", "Foshan": "middle left", "Zhongshan": "bottom center"}
+_LABEL_POSITIONS = {
+    "Macao": "bottom center",
+    "Foshan": "middle left",
+    "Zhongshan": "middle left",
+    "Hong Kong": "bottom right",
+}
 
 
 def _bubble(value: float, largest: float) -> float:
@@ -401,7 +422,7 @@ def city_map(
             y=placed["lat"],
             mode="markers+text",
             text=[
-                f"{escape(str(name))}<br>{formatting.number_text(v, lang)}"
+                f"{escape(str(name))}<br>{formatting.number_text(v, lang)}" if v else escape(str(name))
                 for name, v in zip(placed[label], placed[value], strict=True)
             ],
             textposition=[_LABEL_POSITIONS.get(city, "top center") for city in placed["city"]],
@@ -431,16 +452,14 @@ def city_map(
 def _size_legend(fig: go.Figure, largest: int, value: str, lang: str) -> None:
     """Reference bubbles (the largest value and round smaller ones) at the map's scale, bottom right in the
     sea, each with its count, so a bubble's size can be read as a number."""
-    step = nice_step(largest, 2)
-    sizes = sorted({largest, *[v for v in (step, step * 2) if v < largest]}, reverse=True)[:3]
-    lons = [114.55 + 0.2 * i for i in range(len(sizes))]
+    sizes = sorted({largest, nice_step(largest / 4, 1)}, reverse=True) if largest > 1 else [largest]
     fig.add_trace(
         go.Scatter(
-            x=lons,
-            y=[21.75] * len(sizes),
+            x=[114.85] * len(sizes),
+            y=[22.0 - 0.3 * i for i in range(len(sizes))],
             mode="markers+text",
             text=[formatting.count_text(int(v), value.removesuffix("s"), lang) for v in sizes],
-            textposition="bottom center",
+            textposition="middle left",
             textfont={"size": 12},
             marker={"size": [_bubble(v, largest) for v in sizes], "color": PALETTE[0], "opacity": 0.5},
             hoverinfo="skip",

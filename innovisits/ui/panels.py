@@ -126,28 +126,42 @@ def chart(fig: go.Figure, data: pd.DataFrame, *, key: str, filter_names: tuple[s
         _dataframe(data)
 
 
-def _dataframe(df: pd.DataFrame) -> None:
+# Free text that would push the numbers off a laptop screen: a column of fixed width (the cell shows the
+# rest when selected).
+LONG_TEXT = ("host", "title", "notes", "follow_up_note")
+
+
+def _dataframe(df: pd.DataFrame, *, codes: bool = True, hide: tuple[str, ...] = ()) -> None:
     """A query result as a grid in the current language: dates written the language's way (still sorted as
-    dates), counts with thousands separators."""
+    dates), counts with thousands separators, names before codes (or no codes, for a list that is read
+    rather than looked up), long text in fixed-width columns, the `hide` columns left out."""
     shown, headers = _localised(df)
     config: dict[str, Any] = {}
     for column in shown.columns:
         header = headers.get(column, column)
-        if column in ("month", "period"):
+        if column in LONG_TEXT:
+            config[header] = st.column_config.TextColumn(width="medium")
+        elif column in ("month", "period"):
             config[header] = st.column_config.DateColumn(format=formatting.table_format(lang(), "month"))
         elif column.endswith("_date"):
             config[header] = st.column_config.DateColumn(format=formatting.table_format(lang()))
         elif pd.api.types.is_integer_dtype(shown[column]):
             config[header] = st.column_config.NumberColumn(format="localized")
     # Names first, codes last: at 1366 px the columns a person reads come before the ids kept for reference.
-    codes = [headers.get(c, c) for c in shown.columns if headers.get(c, c).startswith(t("col_code"))]
-    order = [headers.get(c, c) for c in shown.columns if headers.get(c, c) not in codes] + codes
-    st.dataframe(shown.rename(columns=headers), hide_index=True, column_config=config, column_order=order)
+    code_headers = [headers.get(c, c) for c in shown.columns if headers.get(c, c).startswith(t("col_code"))]
+    order = [headers.get(c, c) for c in shown.columns if headers.get(c, c) not in code_headers and c not in hide]
+    st.dataframe(
+        shown.rename(columns=headers),
+        hide_index=True,
+        column_config=config,
+        column_order=order + (code_headers if codes else []),
+    )
 
 
-def table(data: pd.DataFrame, *, key: str) -> None:
-    """A table of query results as shown (localised), with its CSV/XLSX export."""
-    _dataframe(data)
+def table(data: pd.DataFrame, *, key: str, hide: tuple[str, ...] = ()) -> None:
+    """A list of query results to read (localised, names without their codes, the `hide` columns left out),
+    with its CSV/XLSX export of every column."""
+    _dataframe(data, codes=False, hide=hide)
     export_menu(key, None, data)
 
 
