@@ -32,13 +32,24 @@ LARGE_BAR = "#00457C"
 LARGE_SEQUENTIAL = [[0.0, "#C6DBEF"], [1.0, "#08214A"]]
 
 
+TITLE_CELLS = 44  # a chart title's line: what fits across a phone (plotly does not wrap titles)
+
+
+def _title_lines(title: str) -> list[str]:
+    """A long title on as few lines of at most `TITLE_CELLS` as it needs, of even length."""
+    cells = _cells(title)
+    lines = math.ceil(cells / TITLE_CELLS) if cells else 1
+    return _wrap(title, min(TITLE_CELLS, math.ceil(cells / lines) + 6)) if lines > 1 else [title]
+
+
 def _finish(fig: go.Figure, title: str, large: bool = False) -> go.Figure:
+    lines = [title] if large else _title_lines(title)
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"} | ({} if large else {"font": {"size": 15}}),
+        title={"text": "<br>".join(lines), "x": 0, "xanchor": "left"} | ({} if large else {"font": {"size": 15}}),
         font={"family": FONT, "size": LARGE_FONT_SIZE if large else 14} | ({"color": INK} if large else {}),
         colorway=PALETTE,
         template="plotly_white",
-        margin={"l": 8, "r": 8, "t": 56, "b": 8},
+        margin={"l": 8, "r": 8, "t": 56 + 20 * (len(lines) - 1), "b": 8},
         # At the foot of the figure, below the axis labels however many lines they take on a phone.
         legend={"title": None, "orientation": "h", "x": 0, "yref": "container", "y": 0, "yanchor": "bottom"},
         hoverlabel={"font": {"family": FONT}},
@@ -101,9 +112,10 @@ def nice_step(largest: float, intervals: int = 4) -> float:
 
 def shared_ticks(largest: list[float], intervals: int = 4) -> list[dict]:
     """Axes over one plot area with ticks at round numbers on each (0/10/20/30 beside 0/2/4/6), the same
-    number of intervals on each, so their gridlines coincide; a little headroom above the largest value."""
+    number of intervals on each, so their gridlines coincide (a marker on the top line is drawn whole: the
+    series are not clipped at the axes)."""
     steps = [nice_step(value, intervals) for value in largest]
-    count = max(math.ceil(max(float(v or 0), 1.0) * 1.05 / step) for v, step in zip(largest, steps, strict=True))
+    count = max(math.ceil(max(float(v or 0), 1.0) / step - 1e-9) for v, step in zip(largest, steps, strict=True))
     return [{"range": [0, count * step], "dtick": step, "tick0": 0} for step in steps]
 
 
@@ -146,6 +158,9 @@ def ranked_bars(
             texttemplate=f"%{{x:{_number_format(value)}}}",
             textposition="auto",
             textfont={"size": LARGE_FONT_SIZE + 4} if large else None,
+            # White on a strong bar, ink on a faint one (and beside a bar too short to hold its number).
+            insidetextfont={"color": ["#FFFFFF" if c else INK for c in chosen]},
+            outsidetextfont={"color": INK},
             textangle=0,
             hovertemplate="%{hovertext}<extra></extra>",
             showlegend=False,
@@ -186,6 +201,7 @@ def over_time(
                 line={"color": PALETTE[i], "dash": ["solid", "dash"][i % 2]},
                 marker={"symbol": ["circle", "square"][i % 2]},
                 yaxis="y" if i == 0 else "y2",
+                cliponaxis=False,
                 hovertemplate=f"%{{x}}: %{{y:{_number_format(value)}}}",
             )
         )
@@ -361,6 +377,7 @@ def reach_over_time(df: pd.DataFrame, *, x: str, title: str, lang: str, granular
             y=df["cumulative_departments"],
             name=t("col_cumulative_departments", lang),
             mode="lines+markers",
+            cliponaxis=False,
             line={"color": PALETTE[7], "dash": "dot"},
         )
     )
@@ -455,13 +472,13 @@ def _size_legend(fig: go.Figure, largest: int, value: str, lang: str) -> None:
     sizes = sorted({largest, nice_step(largest / 4, 1)}, reverse=True) if largest > 1 else [largest]
     fig.add_trace(
         go.Scatter(
-            x=[114.85] * len(sizes),
+            x=[114.8] * len(sizes),
             y=[22.0 - 0.3 * i for i in range(len(sizes))],
             mode="markers+text",
             text=[formatting.count_text(int(v), value.removesuffix("s"), lang) for v in sizes],
             textposition="middle left",
             textfont={"size": 12},
-            marker={"size": [_bubble(v, largest) for v in sizes], "color": PALETTE[0], "opacity": 0.5},
+            marker={"size": [_bubble(v, largest) for v in sizes], "color": PALETTE[0], "opacity": 0.85},
             hoverinfo="skip",
             showlegend=False,
         )
@@ -565,9 +582,12 @@ def _wrap(text: str, columns: int) -> list[str]:
         if width + cells <= columns:
             line, width = line + word, width + _cells(word)
             continue
-        parts = math.ceil(cells / columns)  # longer than a line (CJK has no spaces): equal parts
-        size = math.ceil(len(word.rstrip()) / parts)
-        chunks = [word[i : i + size] for i in range(0, len(word), size)]
+        chars = word.rstrip()  # longer than a line (CJK has no spaces): parts differing by one character at most
+        parts = math.ceil(cells / columns)
+        sizes = [len(chars) // parts + (i < len(chars) % parts) for i in range(parts)]
+        ends = [sum(sizes[: i + 1]) for i in range(parts)]
+        chunks = [chars[end - size : end] for size, end in zip(sizes, ends, strict=True)]
+        chunks[-1] += word[len(chars) :]
         lines.extend(chunks[:-1])
         line, width = chunks[-1], _cells(chunks[-1])
     lines.append(line)
