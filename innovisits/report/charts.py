@@ -95,10 +95,12 @@ def _period_labels(periods: pd.Series, lang: str, granularity: str) -> list[str]
     return [formatting.period_text(p, lang, granularity) for p in pd.to_datetime(periods)]
 
 
-def _period_axis(fig: go.Figure) -> None:
+def _period_axis(fig: go.Figure, granularity: str) -> None:
     """The x axis of periods: categories in time order; the labels speak for themselves, so no axis title
-    (it would sit where the legend goes)."""
+    (it would sit where the legend goes). The figure's `meta` names the granularity, so a test can find the
+    series over time in a page and check that none misses a period."""
     fig.update_xaxes(title=None, type="category", ticklabelstandoff=10)  # clear of the value axes' "0"
+    fig.update_layout(meta={"periods": granularity})
 
 
 def nice_step(largest: float, intervals: int = 4) -> float:
@@ -205,7 +207,7 @@ def over_time(
                 hovertemplate=f"%{{x}}: %{{y:{_number_format(value)}}}",
             )
         )
-    _period_axis(fig)
+    _period_axis(fig, granularity)
     ticks = shared_ticks([df[value].max() for value in values])
     fig.update_layout(
         yaxis={"title": t(f"col_{values[0]}", lang), "tickformat": _number_format(values[0]), **ticks[0]},
@@ -242,7 +244,7 @@ def stacked_by(df: pd.DataFrame, *, x: str, stack: str, value: str, title: str, 
     )
     fig.update_layout(height=360, barmode="stack")
     fig.update_yaxes(**_ticks(value, df.groupby(x)[value].sum().max()))
-    _period_axis(fig)
+    _period_axis(fig, "month")
     return _finish(fig, title)
 
 
@@ -381,7 +383,7 @@ def reach_over_time(df: pd.DataFrame, *, x: str, title: str, lang: str, granular
             line={"color": PALETTE[7], "dash": "dot"},
         )
     )
-    _period_axis(fig)
+    _period_axis(fig, granularity)
     fig.update_yaxes(
         title=t("col_departments", lang), tickformat=",d", **shared_ticks([df["cumulative_departments"].max()])[0]
     )
