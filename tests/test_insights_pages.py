@@ -163,5 +163,5 @@ def test_data_quality_page_shows_the_rows_behind_each_check(tmp_path, data_env):
 
 def test_data_quality_on_clean_data_in_chinese(known):
     at = app("../pages/data_quality.py", {"lang": "zh"})
-    assert at.metric[0].value == "2019-03-15"
+    assert at.metric[0].value == "2019年3月15日"
     assert all(e.label.endswith("：沒有") for e in at.expander if e.label != "圖表背後的數字")

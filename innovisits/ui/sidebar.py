@@ -132,6 +132,10 @@ def sidebar_filters() -> Filters:
     span = choices["date_span"].iloc[0]
     first = span["first_visit_date"]
     bounds = {"min_value": first.date() if pd.notna(first) else date(2000, 1, 1), "max_value": date(2100, 12, 31)}
+    for name in ("date_from", "date_to"):  # a date in the URL outside the bounds means the nearest bound
+        chosen = st.session_state.get(WIDGET_KEYS[name])
+        if chosen:
+            st.session_state[WIDGET_KEYS[name]] = min(max(chosen, bounds["min_value"]), bounds["max_value"])
     # One above the other: side by side, the sidebar is too narrow to show a whole date.
     bar.date_input(t("filter_from"), key=WIDGET_KEYS["date_from"], format=formatting.PICKER_DATE[lang()], **bounds)
     bar.date_input(t("filter_to"), key=WIDGET_KEYS["date_to"], format=formatting.PICKER_DATE[lang()], **bounds)

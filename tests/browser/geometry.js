@@ -20,7 +20,13 @@
   const truncated = [];
   for (const button of document.querySelectorAll("button")) {
     if (!button.offsetParent) continue; // not shown (a folded sidebar, a closed menu)
-    for (const e of [button, ...button.querySelectorAll("*")]) {
+    // The elements holding the label's text; material icons are one glyph drawn from a ligature name
+    // ("filter_alt_off"), not text a person reads.
+    const ownText = (e) => [...e.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
+    const parts = [button, ...button.querySelectorAll("*")].filter(
+      (e) => ownText(e) && !e.closest("[data-testid=stIconMaterial]"),
+    );
+    for (const e of parts) {
       if (e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1) {
         truncated.push(`${name(button)} (${e.scrollWidth} > ${e.clientWidth})`);
         break;
