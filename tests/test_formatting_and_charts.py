@@ -28,12 +28,10 @@ def test_dates_and_periods_per_language(lang, day, month, quarter):
 
 
 def test_the_same_date_pattern_in_every_notation():
-    """Tables (moment.js) and axes (d3) use the pattern babel writes dates with."""
+    """Tables (moment.js) use the pattern babel writes dates with."""
     assert formatting.table_format("en") == "D MMM YYYY"
     assert formatting.table_format("zh") == "YYYY年M月D日"
     assert formatting.table_format("zh", "month") == "YYYY年M月"
-    assert formatting.axis_format("en") == "%b %Y"
-    assert formatting.axis_format("zh") == "%Y年%-m月"
 
 
 @pytest.mark.parametrize(

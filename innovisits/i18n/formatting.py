@@ -1,7 +1,7 @@
 """Numbers, dates and counted nouns as a person reads them in each language, from one place: babel's CLDR data
 for the locale behind each language (plural rules, date patterns, digit grouping), so a table, a picker, a
-caption and a chart axis never disagree (4 Mar 2019 · 2019年3月4日; 1 city · 2 cities). The same patterns in
-the other notations the app needs, translated from CLDR: moment.js for table columns, d3 for plotly."""
+caption and a chart axis never disagree (4 Mar 2019 · 2019年3月4日; 1 city · 2 cities). Table columns get the
+same pattern translated to moment.js; chart axes get babel's text itself (periods as category labels)."""
 
 from __future__ import annotations
 
@@ -24,9 +24,8 @@ PICKER_DATE = {"en": "DD/MM/YYYY", "zh": "YYYY/MM/DD"}
 AXIS_COUNT = ",d"
 AXIS_MEAN = ",.1f"
 
-# CLDR date-pattern letters -> moment.js (Streamlit's DateColumn) and d3-time-format (plotly).
+# CLDR date-pattern letters -> moment.js (Streamlit's DateColumn).
 _MOMENT = {"y": "YYYY", "yyyy": "YYYY", "d": "D", "dd": "DD", "M": "M", "MM": "MM", "MMM": "MMM", "MMMM": "MMMM"}
-_D3 = {"y": "%Y", "yyyy": "%Y", "d": "%-d", "dd": "%d", "M": "%-m", "MM": "%m", "MMM": "%b", "MMMM": "%B"}
 
 
 def _locale(lang: str) -> Locale:
@@ -48,11 +47,6 @@ def _translate(pattern: str, letters: dict[str, str]) -> str:
 def table_format(lang: str, what: str = "date") -> str:
     """moment.js format of a date (or `what='month'`) column: 'D MMM YYYY' · 'YYYY年M月D日'."""
     return _translate(_pattern(lang, what), _MOMENT)
-
-
-def axis_format(lang: str, what: str = "month") -> str:
-    """d3-time-format of a month (or `what='date'`) in plotly: '%b %Y' · '%Y年%-m月'."""
-    return _translate(_pattern(lang, what), _D3)
 
 
 def date_text(value: date | datetime | None, lang: str) -> str:

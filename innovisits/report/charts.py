@@ -304,7 +304,21 @@ def heatmap(
             zmin=0,
             zmax=largest if pd.notna(largest) and largest > 0 else 1,
             hovertemplate=f"%{{hovertext}}: {value}<extra></extra>",
-            colorbar={"title": t(f"col_{metric}", lang), **({} if number_format else _ticks(metric, largest))},
+            # Below the plot, across, under the metric's name (the x axis title): beside the plot, the scale
+            # took the columns' room on a phone.
+            colorbar={
+                "orientation": "h",
+                "yref": "container",
+                "y": 0,
+                "yanchor": "bottom",
+                "xref": "container",
+                "x": 0,
+                "xanchor": "left",
+                "len": 480 if large else 160,
+                "lenmode": "pixels",
+                "thickness": 24 if large else 12,
+                **({} if number_format else _ticks(metric, largest)),
+            },
             hoverongaps=False,
             **labels,
             **cells,
@@ -322,12 +336,22 @@ def heatmap(
                 **cells,
             )
         )
-    fig.update_xaxes(title=t(f"col_{columns}", lang), showgrid=False, zeroline=False, tickangle=-90 if upright else 0)
+    fig.update_xaxes(
+        title=t(f"col_{metric}", lang),  # the columns name themselves; this names the scale just below
+        showgrid=False,
+        zeroline=False,
+        # Level while they fit, else turned upright (side by side, never on top of each other).
+        **({"tickangle": -90} if upright else {"autotickangles": [0, -90]}),
+        tickfont={"size": LARGE_FONT_SIZE if large else 12},
+    )
     fig.update_yaxes(title=None, automargin=True, autorange="reversed", showgrid=False, zeroline=False)
-    top = max((formatting.text_cells(str(c)) for c in grid.columns), default=0) if upright else 0
-    label_room = min(top, LABEL_CELLS) * (16 if large else 8)
-    fig.update_layout(height=max(360, _row_height(row_labels, large) * len(grid.index) + 160 + label_room))
-    return _finish(fig, title, large)
+    # Room for the column labels should they turn upright (plotly turns them when they do not fit level).
+    top = max((formatting.text_cells(str(c)) for c in grid.columns), default=0)
+    label_room = min(top, LABEL_CELLS) * (16 if large else 7)
+    fig.update_layout(height=max(360, _row_height(row_labels, large) * len(grid.index) + 220 + label_room))
+    _finish(fig, title, large)
+    fig.update_layout(margin={"b": 130 if large else 70})  # room for the scale below
+    return fig
 
 
 def outside_selection(df: pd.DataFrame, selection: dict[str, tuple[str, ...]]) -> pd.Series | None:
