@@ -119,7 +119,7 @@ def chart(fig: go.Figure, data: pd.DataFrame, *, key: str, filter_names: tuple[s
         # No plotly toolbar: it covered the chart's title on hover (always, on a phone); the Export menu below
         # saves the image, and double-click still resets a zoom.
         config={"displayModeBar": False},
-        alt=alt or fig.layout.title.text,
+        alt=alt or fig.layout.title.text.replace("<br>", " "),  # a long title is drawn on two lines
     )
     export_menu(key, fig, data)
     with st.expander(t("data_table"), icon=":material/table:"):
@@ -133,8 +133,8 @@ LONG_TEXT = ("host", "title", "notes", "follow_up_note")
 
 def _dataframe(df: pd.DataFrame, *, codes: bool = True, hide: tuple[str, ...] = ()) -> None:
     """A query result as a grid in the current language: dates written the language's way (still sorted as
-    dates), counts with thousands separators, names before codes (or no codes, for a list that is read
-    rather than looked up), long text in fixed-width columns, the `hide` columns left out."""
+    dates), counts with thousands separators, long text in fixed-width columns; codes only where `codes` (not
+    in a list that is read rather than looked up), the `hide` columns left out."""
     shown, headers = _localised(df)
     config: dict[str, Any] = {}
     for column in shown.columns:
@@ -147,15 +147,11 @@ def _dataframe(df: pd.DataFrame, *, codes: bool = True, hide: tuple[str, ...] = 
             config[header] = st.column_config.DateColumn(format=formatting.table_format(lang()))
         elif pd.api.types.is_integer_dtype(shown[column]):
             config[header] = st.column_config.NumberColumn(format="localized")
-    # Names first, codes last: at 1366 px the columns a person reads come before the ids kept for reference.
-    code_headers = [headers.get(c, c) for c in shown.columns if headers.get(c, c).startswith(t("col_code"))]
-    order = [headers.get(c, c) for c in shown.columns if headers.get(c, c) not in code_headers and c not in hide]
-    st.dataframe(
-        shown.rename(columns=headers),
-        hide_index=True,
-        column_config=config,
-        column_order=order + (code_headers if codes else []),
-    )
+    hidden = {headers.get(c, c) for c in shown.columns if c in hide}
+    if not codes:
+        hidden |= {headers.get(c, c) for c in shown.columns if headers.get(c, c).startswith(t("col_code"))}
+    order = [headers.get(c, c) for c in shown.columns if headers.get(c, c) not in hidden]
+    st.dataframe(shown.rename(columns=headers), hide_index=True, column_config=config, column_order=order)
 
 
 def table(data: pd.DataFrame, *, key: str, hide: tuple[str, ...] = ()) -> None:

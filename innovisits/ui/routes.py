@@ -12,7 +12,6 @@ from innovisits.ui.data import load_or_stop
 from innovisits.ui.language import t
 
 PAGES_DIR = Path(__file__).resolve().parents[2] / "pages"
-PAGE_STYLE = Path(__file__).parent / "static" / "pages.css"  # how text wraps on the pages
 # (script in pages/, title key, icon): the dashboard, then the insights.
 DASHBOARD = [
     ("overview", "page_overview", ":material/dashboard:"),
@@ -59,7 +58,6 @@ def run() -> None:
         navigation = st.navigation([page("presenter", "present_open", ":material/slideshow:")], position="hidden")
         navigation.run()
         return
-    st.html(PAGE_STYLE)
     sidebar.language_selector()
     navigation = st.navigation(menu(), expanded=True)
     load_or_stop()

@@ -8,6 +8,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from innovisits import i18n
 from innovisits.data.filters import QUERY_KEYS, Filters
@@ -37,16 +38,22 @@ def _through_entry_point() -> None:
 _SYNCED_KEY = "_url_synced"
 
 
-def _url_state() -> dict[str, list[str]]:
-    return {key: st.query_params.get_all(key) for key in [*QUERY_KEYS.values(), "lang"] if key in st.query_params}
+def _url_state() -> tuple[str, dict[str, list[str]]]:
+    """This run's page and its query string's filters and language."""
+    ctx = get_script_run_ctx()
+    page = ctx.page_script_hash if ctx else ""
+    return page, {key: st.query_params.get_all(key) for key in [*QUERY_KEYS.values(), "lang"] if key in st.query_params}
 
 
 def init_from_url() -> None:
     """The URL decides the filters and language on a session's first run (a copied URL restores a view) and
-    whenever the browser changed it since this session wrote it: each filter change writes the URL, which
-    Streamlit records as a new history entry, so Back reruns with the previous filters and they are restored."""
+    whenever the browser changed it on the same page since this session wrote it: each filter change writes the
+    URL, which Streamlit records as a new history entry, so Back reruns with the previous filters and they are
+    restored. Going to another page (whose link carries no query string) keeps the filters."""
     _through_entry_point()
-    if st.session_state.get("_url_loaded") and st.session_state.get(_SYNCED_KEY, _url_state()) == _url_state():
+    page, url = _url_state()
+    synced_page, synced_url = st.session_state.get(_SYNCED_KEY, (page, url))
+    if st.session_state.get("_url_loaded") and (synced_page != page or synced_url == url):
         return
     st.session_state["_url_loaded"] = True
     st.session_state[_SYNCED_KEY] = _url_state()
