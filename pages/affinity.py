@@ -39,6 +39,8 @@ if not ui.empty_state(views.summary(ui.query, filters)):
             title=ui.t("insight_chart_affinity"),
             lang=lang,
             number_format=METRICS[metric],
+            muted=affinity["delegates_exposed"] < support,
+            muted_note=ui.t("below_threshold"),
         ),
         affinity,
         key="insight_heatmap",

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from innovisits import ui
+from innovisits.i18n import formatting
 from innovisits.report import quality, views
 
 ui.page_header("quality_page")
@@ -12,16 +13,21 @@ store = ui.load_or_stop()
 
 newest_visit = views.date_span(ui.query)["last_visit_date"]
 newest, changed = st.columns(2)
-newest.metric(ui.t("quality_newest_visit"), f"{newest_visit:%Y-%m-%d}" if pd.notna(newest_visit) else "—", border=True)
+lang = ui.lang()
+newest_text = formatting.date_text(newest_visit, lang) if pd.notna(newest_visit) else "—"
+newest.metric(ui.t("quality_newest_visit"), newest_text, border=True)
 last_upload = quality.last_upload(store)
-changed.metric(ui.t("quality_last_upload"), f"{last_upload:%Y-%m-%d %H:%M}" if last_upload else "—", border=True)
+upload_text = f"{formatting.date_text(last_upload, lang)} {last_upload:%H:%M}" if last_upload else "—"
+changed.metric(ui.t("quality_last_upload"), upload_text, border=True)
 
 labels = {
     "table_name": ui.t("quality_col_table"),
     "source_file": ui.t("quality_col_file"),
     "n_rows": ui.t("quality_col_rows"),
     "size_bytes": ui.t("quality_col_bytes"),
-    "modified_at": st.column_config.DatetimeColumn(ui.t("quality_col_modified"), format="YYYY-MM-DD HH:mm:ss"),
+    "modified_at": st.column_config.DatetimeColumn(
+        ui.t("quality_col_modified"), format=f"{formatting.table_format(lang)} HH:mm:ss"
+    ),
 }
 st.subheader(ui.t("quality_tables"))
 st.dataframe(

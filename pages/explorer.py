@@ -3,6 +3,7 @@
 import streamlit as st
 
 from innovisits import i18n, ui
+from innovisits.i18n import formatting
 from innovisits.report import charts, views
 
 ui.page_header("page_explorer")
@@ -14,7 +15,8 @@ visits = views.explorer(ui.query, filters, search.strip())["visit_list"]
 if visits.empty:
     st.info(ui.t("explorer_none"), icon=":material/search_off:")
 else:
-    st.caption(ui.t("explorer_count", shown=f"{len(visits):,}", limit=f"{views.EXPLORER_LIMIT:,}"))
+    shown = formatting.count_text(len(visits), "visit", lang)
+    st.caption(ui.t("explorer_count", shown=shown, limit=formatting.number_text(views.EXPLORER_LIMIT, lang)))
     ui.table(visits, key="explorer_visits")
     visit_id = st.selectbox(
         ui.t("explorer_open"),

@@ -32,11 +32,7 @@ else:
     )
     st.subheader(ui.t("followup_list"))
     statuses = follow_ups["follow_up_status"].map(lambda s: ui.t(f"followup_status_{s}"))
-    st.dataframe(
-        ui.localised_table(follow_ups.assign(follow_up_status=statuses)),
-        hide_index=True,
-        column_config={ui.t("col_follow_up_date"): st.column_config.DateColumn(format="YYYY-MM-DD")},
-    )
+    ui.table(follow_ups.assign(follow_up_status=statuses), key="followup_list")
 st.caption(ui.t("followup_rules"))
 st.download_button(
     insights.FOLLOW_UPS_TEMPLATE.name,

@@ -24,7 +24,14 @@ if not ui.empty_state(views.summary(ui.query, filters)):
     matrix = views.interest(ui.query, filters)["interest_by_city_category"]
     ui.chart(
         charts.heatmap(
-            matrix, rows="category", columns="city", metric=metric, title=ui.t("chart_interest_heatmap"), lang=lang
+            matrix,
+            rows="category",
+            columns="city",
+            metric=metric,
+            title=ui.t("chart_interest_heatmap"),
+            lang=lang,
+            muted=charts.outside_selection(matrix, {"category_id": filters.categories, "city": filters.cities}),
+            muted_note=ui.t("outside_selection"),
         ),
         matrix,
         key="interest_heatmap",
@@ -41,6 +48,7 @@ if not ui.empty_state(views.summary(ui.query, filters)):
             value=metric,
             title=ui.t("chart_interest_ranked", city=city_names[city]),
             lang=lang,
+            selected=filters.categories,
         ),
         ranked,
         key="interest_ranked",

@@ -24,7 +24,7 @@ if not ui.empty_state(views.summary(ui.query, filters)):
     cities, outline = view["visits_by_city"], view["map_outline"]
     st.caption(ui.t("cross_filter_hint"))
     ui.chart(
-        charts.city_map(cities, outline, value=metric, title=ui.t("map_chart"), lang=lang),
+        charts.city_map(cities, outline, value=metric, title=ui.t("map_chart"), lang=lang, selected=filters.cities),
         cities,
         key="map_cities",
         filter_names=("cities",),

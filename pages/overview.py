@@ -36,6 +36,7 @@ if not ui.empty_state(summary):
                 title=ui.t("chart_top_departments"),
                 lang=lang,
                 limit=10,
+                selected=filters.departments,
             ),
             departments,
             key="overview_departments",
@@ -51,10 +52,11 @@ if not ui.empty_state(summary):
                 value="visits",
                 title=ui.t("chart_top_categories"),
                 lang=lang,
+                selected=filters.categories,
             ),
             categories,
             key="overview_categories",
             filter_names=("categories",),
         )
     st.subheader(ui.t("newest_visits"))
-    ui.table(view["visit_list"], key="overview_newest")
+    ui.table(view["visit_list"], key="overview_newest", hide=("host", "visit_type"))  # the explorer has them

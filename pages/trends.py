@@ -27,12 +27,13 @@ if not ui.empty_state(views.summary(ui.query, filters)):
             values=["visits", "delegates"],
             title=ui.t("trend_chart_activity", period=ui.t(f"trend_{granularity}").lower()),
             lang=lang,
+            granularity=granularity,
         ),
         trends,
         key="trend_activity",
     )
     ui.chart(
-        charts.reach_over_time(trends, x="period", title=ui.t("trend_chart_reach"), lang=lang),
+        charts.reach_over_time(trends, x="period", title=ui.t("trend_chart_reach"), lang=lang, granularity=granularity),
         trends,
         key="trend_reach",
     )

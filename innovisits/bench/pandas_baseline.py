@@ -81,8 +81,11 @@ def answers(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         ]
     )
     by_month = visits.groupby(visits["visit_date"].dt.to_period("M").dt.to_timestamp().rename("month")).size()
+    # Every month from the first to the last, an empty one as zeros.
+    months = pd.date_range(by_month.index.min(), by_month.index.max(), freq="MS", name="month")
     out["visits_by_month"] = (
-        by_month.rename("visits")
+        by_month.reindex(months, fill_value=0)
+        .rename("visits")
         .to_frame()
         .join(delegates.groupby("month").size().rename("delegates"))
         .fillna({"delegates": 0})
@@ -115,7 +118,14 @@ def answers(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         .agg(delegates=("visit_id", "size"), visits=("visit_id", "nunique"))
         .reset_index()
     )
-    out["delegates_by_kind_month"] = delegates.groupby(["month", "kind"]).size().rename("delegates").reset_index()
+    out["delegates_by_kind_month"] = (
+        delegates.groupby(["month", "kind"])
+        .size()
+        .reindex(pd.MultiIndex.from_product([months, sorted(delegates["kind"].unique())]), fill_value=0)
+        .rename_axis(["month", "kind"])
+        .rename("delegates")
+        .reset_index()
+    )
     out["interest_by_city_category"] = _interest(vt, per_visit, ["city", "category_id"])
     if len(visits):
         counts = visits.groupby("city").size().reset_index(name="n").sort_values(["n", "city"], ascending=[False, True])

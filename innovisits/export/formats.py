@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import contextlib
+import html
 import io
 import os
 import threading
@@ -122,6 +123,24 @@ def image(fig: go.Figure, fmt: str, *, width: int = 1200, scale: float = 2.0) ->
     """One chart as PNG or SVG at its own height (the download from a page)."""
     height = int(fig.layout.height or 500)
     return render([Render(fig, fmt, int(fig.layout.width or width), height, scale)])[0]
+
+
+SUBTITLE_SPACE = 26  # layout pixels the subtitle line takes under the title
+
+
+def with_subtitle(fig: go.Figure, text: str) -> go.Figure:
+    """A copy of `fig` with `text` (e.g. the active filters) as a subtitle line under its title, the figure
+    made taller by that line so the plot keeps its size; `fig` itself when there is no text."""
+    if not text:
+        return fig
+    out = go.Figure(fig)
+    margin = out.layout.margin.t if out.layout.margin.t is not None else 80
+    out.update_layout(
+        title={"subtitle": {"text": html.escape(text), "font": {"size": 13, "color": "#333333"}}},
+        margin={"t": margin + SUBTITLE_SPACE},
+        height=int(out.layout.height or 500) + SUBTITLE_SPACE,
+    )
+    return out
 
 
 def neutralise(value: Any) -> Any:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 import re
 from html import escape, unescape
-from unicodedata import east_asian_width
 
 import pandas as pd
 import plotly.express as px
@@ -21,7 +20,10 @@ from innovisits.i18n import formatting, name_column, t
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 # Fill patterns beside the colours, so a stacked segment is told apart without colour vision (and in greyscale).
 PATTERNS = ["", "/", ".", "x", "\\", "+", "-", "|"]
-SEQUENTIAL = "Blues"
+# Sequential scales from a pale but visible blue at zero to dark blue, so the smallest value is not mistaken for
+# an empty (white) cell; text on the cells switches to white on the dark end (plotly picks the contrast).
+SEQUENTIAL = [[0.0, "#DCEAF6"], [0.5, "#4F94CD"], [1.0, "#08306B"]]
+MUTED = "#E4E4E4"  # cells below a threshold: out of the colour scale
 FONT = "Noto Sans CJK TC, Noto Sans, Source Han Sans TC, Microsoft JhengHei, PingFang TC, sans-serif"
 # Presenter variant (`large=True`): big type and dark, saturated colours that survive a washed-out projector.
 LARGE_FONT_SIZE = 26
@@ -34,13 +36,24 @@ SLIDE_LABEL_CELLS = 34
 SLIDE_TICK_SIZE = 22
 
 
+TITLE_CELLS = 44  # a chart title's line: what fits across a phone (plotly does not wrap titles)
+
+
+def _title_lines(title: str) -> list[str]:
+    """A long title on as few lines of at most `TITLE_CELLS` as it needs, of even length."""
+    cells = _cells(title)
+    lines = math.ceil(cells / TITLE_CELLS) if cells else 1
+    return _wrap(title, min(TITLE_CELLS, math.ceil(cells / lines) + 6)) if lines > 1 else [title]
+
+
 def _finish(fig: go.Figure, title: str, large: bool = False) -> go.Figure:
+    lines = [title] if large else _title_lines(title)
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"} | ({} if large else {"font": {"size": 15}}),
+        title={"text": "<br>".join(lines), "x": 0, "xanchor": "left"} | ({} if large else {"font": {"size": 15}}),
         font={"family": FONT, "size": LARGE_FONT_SIZE if large else 14} | ({"color": INK} if large else {}),
         colorway=PALETTE,
         template="plotly_white",
-        margin={"l": 8, "r": 8, "t": 56, "b": 8},
+        margin={"l": 8, "r": 8, "t": 56 + 20 * (len(lines) - 1), "b": 8},
         # At the foot of the figure, below the axis labels however many lines they take on a phone.
         legend={"title": None, "orientation": "h", "x": 0, "yref": "container", "y": 0, "yanchor": "bottom"},
         hoverlabel={"font": {"family": FONT}},
@@ -51,10 +64,19 @@ def _finish(fig: go.Figure, title: str, large: bool = False) -> go.Figure:
     return fig
 
 
-def _label(name: object) -> str:
-    """A category label on several lines, so a long department name does not squeeze the bars off a phone
-    screen (shown as text: plotly would read tags in a name)."""
-    return "<br>".join(escape(line) for line in _wrap(str(name), 24))
+LABEL_CELLS = 28  # a category label's line, in cells (a CJK character takes two)
+UPRIGHT_COLUMNS = 5  # a heatmap with more columns than this turns their labels upright
+LABEL_LINES = 2  # lines of a category label before it is shortened (the full name is on hover)
+
+
+def _label(name: object, lines: int = LABEL_LINES) -> str:
+    """A category label on at most `lines` lines, so a long department name does not squeeze the bars off a
+    phone screen; cut with "…" beyond that (hover shows the whole name). Shown as text: plotly would read tags
+    in a name."""
+    wrapped = _wrap(str(name), LABEL_CELLS)
+    if len(wrapped) > lines:
+        wrapped = [*wrapped[: lines - 1], formatting.shorten(" ".join(wrapped[lines - 1 :]), LABEL_CELLS)]
+    return "<br>".join(escape(line) for line in wrapped)
 
 
 def _number_format(value: str) -> str:
@@ -70,17 +92,43 @@ def _ticks(value: str, largest: float) -> dict:
     return {"tickformat": fmt, **({"dtick": 1} if small_count else {})}
 
 
-def _month_axis(fig: go.Figure, lang: str, months: int) -> None:
-    """Months on the x axis and in hover labels written the language's way (Mar 2019 · 2019年3月); the dates
-    speak for themselves, so no axis title (it would sit where the legend goes). Up to a year of months,
-    one tick a month: left alone, plotly ticks every other week and labels two ticks with one month."""
-    fig.update_xaxes(
-        title=None,
-        tickformat=formatting.AXIS_MONTH[lang],
-        hoverformat=formatting.AXIS_MONTH[lang],
-        ticklabelstandoff=10,  # clear of the value axes' "0" at the corners
-        **({"dtick": "M1"} if months <= 12 else {}),
-    )
+def _period_labels(periods: pd.Series, lang: str, granularity: str) -> list[str]:
+    """Each period (first day of a month or quarter) as the chosen language writes it: the x values of a chart
+    over time. A category axis of these has a tick on every period (or every n-th, when they would not fit) and
+    never between periods, so monthly bars and lines share their ticks."""
+    return [formatting.period_text(p, lang, granularity) for p in pd.to_datetime(periods)]
+
+
+def _period_axis(fig: go.Figure, granularity: str) -> None:
+    """The x axis of periods: categories in time order; the labels speak for themselves, so no axis title
+    (it would sit where the legend goes). The figure's `meta` names the granularity, so a test can find the
+    series over time in a page and check that none misses a period."""
+    fig.update_xaxes(title=None, type="category", ticklabelstandoff=10)  # clear of the value axes' "0"
+    fig.update_layout(meta={"periods": granularity})
+
+
+def nice_step(largest: float, intervals: int = 4) -> float:
+    """A round step (1, 2 or 5 × a power of ten, at least 1) dividing 0…`largest` into about `intervals`."""
+    raw = max(float(largest or 0), 1.0) / intervals
+    if raw <= 1:
+        return 1.0
+    magnitude = 10 ** math.floor(math.log10(raw))
+    return next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw - 1e-9)
+
+
+def shared_ticks(largest: list[float], intervals: int = 4) -> list[dict]:
+    """Axes over one plot area with ticks at round numbers on each (0/10/20/30 beside 0/2/4/6), the same
+    number of intervals on each, so their gridlines coincide (a marker on the top line is drawn whole: the
+    series are not clipped at the axes)."""
+    steps = [nice_step(value, intervals) for value in largest]
+    count = max(math.ceil(max(float(v or 0), 1.0) / step - 1e-9) for v, step in zip(largest, steps, strict=True))
+    return [{"range": [0, count * step], "dtick": step, "tick0": 0} for step in steps]
+
+
+def _row_height(labels: list[str], large: bool = False) -> int:
+    """Pixels per category row: room for its label's lines, so neighbouring labels never overlap."""
+    lines = max((label.count("<br>") + 1 for label in labels), default=1)
+    return (40 if large else 22) * lines + (20 if large else 14)
 
 
 def ranked_bars(
@@ -93,48 +141,80 @@ def ranked_bars(
     lang: str,
     limit: int | None = None,
     large: bool = False,
+    selected: tuple[str, ...] = (),
 ) -> go.Figure:
-    """Horizontal bars, largest on top: departments, categories, cities."""
+    """Horizontal bars, largest on top: departments, categories, cities. Long names are shortened (the whole
+    name is on hover). The rows in `selected` (a cross-filter) are drawn strong and the others faint, so the
+    chart keeps its context. A row is clickable along its whole width, so a very short bar is easy to hit."""
     shown = df.nlargest(limit, value) if limit else df
     shown = shown.sort_values(value)
+    labels = [(slide_label if large else _label)(name) for name in shown[label]]
+    chosen = [not selected or k in selected for k in shown[key]]
+    decimals = 1 if value.startswith("mean_") else 0
+    # The whole name and the number, the same whichever of a row's two bars the pointer is over.
+    hover = [
+        f"{escape(str(name))}: {formatting.number_text(v, lang, decimals) if pd.notna(v) else '—'}"
+        for name, v in zip(shown[label], shown[value], strict=True)
+    ]
+    row = {"y": labels, "orientation": "h", "customdata": shown[key], "hovertext": hover}
     fig = go.Figure(
         go.Bar(
             x=shown[value],
-            y=shown[label].map(slide_label if large else _label),
-            orientation="h",
-            customdata=shown[key],
-            marker_color=LARGE_BAR if large else PALETTE[0],
+            marker={"color": LARGE_BAR if large else PALETTE[0], "opacity": [1.0 if c else 0.3 for c in chosen]},
             texttemplate=f"%{{x:{_number_format(value)}}}",
             textposition="auto",
             textfont={"size": LARGE_FONT_SIZE + 4} if large else None,
+            # White on a strong bar, ink on a faint one (and beside a bar too short to hold its number).
+            insidetextfont={"color": ["#FFFFFF" if c else INK for c in chosen]},
+            outsidetextfont={"color": INK},
             textangle=0,
-            hovertemplate=f"%{{y}}: %{{x:{_number_format(value)}}}<extra></extra>",
+            hovertemplate="%{hovertext}<extra></extra>",
+            showlegend=False,
+            **row,
         )
     )
+    if not large:  # an invisible full-width bar over each row catches clicks beside a short bar
+        fig.add_trace(
+            go.Bar(
+                x=[shown[value].max()] * len(shown),
+                marker={"color": "rgba(0,0,0,0)"},
+                hovertemplate="%{hovertext}<extra></extra>",
+                showlegend=False,
+                **row,
+            )
+        )
+        fig.update_layout(barmode="overlay")
     fig.update_xaxes(title=t(f"col_{value}", lang), **_ticks(value, shown[value].max()))
     fig.update_yaxes(title=None, automargin=True, **({"tickfont": {"size": SLIDE_TICK_SIZE}} if large else {}))
-    fig.update_layout(height=max(320, 36 * len(shown) + 120))
+    fig.update_layout(height=max(320, _row_height(labels, large) * len(shown) + 120))
     return _finish(fig, title, large)
 
 
-def over_time(df: pd.DataFrame, *, x: str, values: list[str], title: str, lang: str) -> go.Figure:
-    """Monthly counts as lines with markers (visits and delegates on their own axes)."""
+def over_time(
+    df: pd.DataFrame, *, x: str, values: list[str], title: str, lang: str, granularity: str = "month"
+) -> go.Figure:
+    """Counts per period as lines with markers (visits and delegates on their own axes, ticks at round
+    numbers on both). `df` has a row for every period, zeros included (the queries fill the gaps)."""
     fig = go.Figure()
+    periods = _period_labels(df[x], lang, granularity)
     for i, value in enumerate(values):
         fig.add_trace(
             go.Scatter(
-                x=df[x],
+                x=periods,
                 y=df[value],
                 name=t(f"col_{value}", lang),
                 mode="lines+markers",
                 line={"color": PALETTE[i], "dash": ["solid", "dash"][i % 2]},
                 marker={"symbol": ["circle", "square"][i % 2]},
                 yaxis="y" if i == 0 else "y2",
+                cliponaxis=False,
+                hovertemplate=f"%{{x}}: %{{y:{_number_format(value)}}}",
             )
         )
-    _month_axis(fig, lang, df[x].nunique())
+    _period_axis(fig, granularity)
+    ticks = shared_ticks([df[value].max() for value in values])
     fig.update_layout(
-        yaxis={"title": t(f"col_{values[0]}", lang), "rangemode": "tozero", **_ticks(values[0], df[values[0]].max())},
+        yaxis={"title": t(f"col_{values[0]}", lang), "tickformat": _number_format(values[0]), **ticks[0]},
         height=360,
     )
     if len(values) > 1:
@@ -143,17 +223,19 @@ def over_time(df: pd.DataFrame, *, x: str, values: list[str], title: str, lang: 
                 "title": t(f"col_{values[1]}", lang),
                 "overlaying": "y",
                 "side": "right",
-                "rangemode": "tozero",
                 "showgrid": False,
-                **_ticks(values[1], df[values[1]].max()),
+                "tickformat": _number_format(values[1]),
+                **ticks[1],
             }
         )
     return _finish(fig, title)
 
 
 def stacked_by(df: pd.DataFrame, *, x: str, stack: str, value: str, title: str, lang: str) -> go.Figure:
-    """Stacked bars of `value` per `x`, split by `stack` (e.g. delegates per month by department kind)."""
-    labelled = df.assign(**{stack: df[stack].map(lambda k: t(f"{stack}_{k}", lang))})
+    """Stacked bars of `value` per month `x`, split by `stack` (e.g. delegates per month by department kind)."""
+    labelled = df.assign(
+        **{stack: df[stack].map(lambda k: t(f"{stack}_{k}", lang)), x: _period_labels(df[x], lang, "month")}
+    )
     fig = px.bar(
         labelled,
         x=x,
@@ -166,7 +248,7 @@ def stacked_by(df: pd.DataFrame, *, x: str, stack: str, value: str, title: str, 
     )
     fig.update_layout(height=360, barmode="stack")
     fig.update_yaxes(**_ticks(value, df.groupby(x)[value].sum().max()))
-    _month_axis(fig, lang, df[x].nunique())
+    _period_axis(fig, "month")
     return _finish(fig, title)
 
 
@@ -185,38 +267,114 @@ def heatmap(
     lang: str,
     number_format: str = "",
     large: bool = False,
+    muted: pd.Series | None = None,
+    muted_note: str = "",
 ) -> go.Figure:
     """A rows × columns matrix of one metric (category × city, department × category). Each cell carries
     the row and column ids in `customdata`, in that order, for selection. `number_format` is a d3 format
-    for the cell text (".0%" for shares)."""
+    for the cell text (".0%" for shares). The colour scale runs from zero, so a small value is a pale colour
+    and not the white of an empty cell; empty cells have no colour and no gridlines run through them.
+    Rows of `df` where `muted` is true (too few delegates to trust, or outside a cross-filter selection) are
+    drawn in grey, apart from the scale, with `muted_note` in their hover label."""
     row_name, column_name = name_column(rows, lang), name_column(columns, lang)
     row_key, column_key = _key(rows), _key(columns)
-    grid = df.pivot_table(index=row_name, columns=column_name, values=metric, aggfunc="sum")
+    # One row per cell; "first" keeps a missing value (a mean of no scores) empty, where "sum" would show 0.
+    grid = df.pivot_table(index=row_name, columns=column_name, values=metric, aggfunc="first", dropna=False)
+    is_muted = df.assign(_muted=False if muted is None else muted.astype(bool))
+    mask = is_muted.pivot_table(index=row_name, columns=column_name, values="_muted", aggfunc="any", dropna=False)
+    mask = mask.reindex_like(grid).fillna(False).astype(bool)
+    grids = [grid.where(~mask), grid.where(mask)]
     row_ids = dict(zip(df[row_name], df[row_key], strict=True))
     column_ids = dict(zip(df[column_name], df[column_key], strict=True))
     customdata = [[[row_ids[r], column_ids[c]] for c in grid.columns] for r in grid.index]
     value = f"%{{z:{number_format or _number_format(metric)}}}"
+    largest = grid.max().max()
+    # Many columns: each label on one line, upright boxes side by side (turned a quarter), cut to a length;
+    # a few: wrapped, level. Hover names the cell in full.
+    upright = len(grid.columns) > UPRIGHT_COLUMNS
+    row_labels = [(slide_label if large else _label)(r) for r in grid.index]
+    names = [[escape(f"{c} · {r}") for c in grid.columns] for r in grid.index]
+    labels = {
+        "x": [escape(formatting.shorten(str(c), LABEL_CELLS)) if upright else _label(c) for c in grid.columns],
+        "y": row_labels,
+        "customdata": customdata,
+        "hovertext": names,
+    }
+    cells = {"texttemplate": value, "textfont": {"size": LARGE_FONT_SIZE + 4} if large else None, "xgap": 2, "ygap": 2}
     fig = go.Figure(
         go.Heatmap(
-            z=grid.values,
-            x=list(grid.columns),
-            y=[(slide_label if large else _label)(r) for r in grid.index],
-            customdata=customdata,
+            z=grids[0].values,
             colorscale=LARGE_SEQUENTIAL if large else SEQUENTIAL,
-            texttemplate=value,
-            textfont={"size": LARGE_FONT_SIZE + 4} if large else None,
-            hovertemplate=f"%{{x}} · %{{y}}: {value}<extra></extra>",
-            colorbar={"title": t(f"col_{metric}", lang), **({} if number_format else _ticks(metric, grid.max().max()))},
-            xgap=2,
-            ygap=2,
+            zmin=0,
+            zmax=largest if pd.notna(largest) and largest > 0 else 1,
+            hovertemplate=f"%{{hovertext}}: {value}<extra></extra>",
+            # Below the plot, across, under the metric's name (the x axis title): beside the plot, the scale
+            # took the columns' room on a phone.
+            colorbar={
+                "orientation": "h",
+                "yref": "container",
+                "y": 0,
+                "yanchor": "bottom",
+                "xref": "container",
+                "x": 0,
+                "xanchor": "left",
+                "len": 480 if large else 160,
+                "lenmode": "pixels",
+                "thickness": 24 if large else 12,
+                **({} if number_format else _ticks(metric, largest)),
+            },
+            hoverongaps=False,
+            **labels,
+            **cells,
         )
     )
-    fig.update_xaxes(title=t(f"col_{columns}", lang))
-    fig.update_yaxes(
-        title=None, automargin=True, autorange="reversed", **({"tickfont": {"size": SLIDE_TICK_SIZE}} if large else {})
+    if mask.to_numpy().any():
+        fig.add_trace(
+            go.Heatmap(
+                z=grids[1].values,
+                colorscale=[[0, MUTED], [1, MUTED]],
+                showscale=False,
+                hovertemplate=f"%{{hovertext}}: {value} ({escape(muted_note)})<extra></extra>",
+                hoverongaps=False,
+                **labels,
+                **cells,
+            )
+        )
+    fig.update_xaxes(
+        title=t(f"col_{metric}", lang),  # the columns name themselves; this names the scale just below
+        showgrid=False,
+        zeroline=False,
+        # Level while they fit, else turned upright (side by side, never on top of each other).
+        **({"tickangle": -90} if upright else {"autotickangles": [0, -90]}),
+        tickfont={"size": LARGE_FONT_SIZE if large else 12},
     )
-    fig.update_layout(height=max(360, 40 * len(grid.index) + 160))
-    return _finish(fig, title, large)
+    fig.update_yaxes(
+        title=None,
+        automargin=True,
+        autorange="reversed",
+        showgrid=False,
+        zeroline=False,
+        **({"tickfont": {"size": SLIDE_TICK_SIZE}} if large else {}),
+    )
+    # Room for the column labels should they turn upright (plotly turns them when they do not fit level).
+    top = max((formatting.text_cells(str(c)) for c in grid.columns), default=0)
+    label_room = min(top, LABEL_CELLS) * (16 if large else 7)
+    fig.update_layout(height=max(360, _row_height(row_labels, large) * len(grid.index) + 220 + label_room))
+    _finish(fig, title, large)
+    fig.update_layout(margin={"b": 130 if large else 70})  # room for the scale below
+    return fig
+
+
+def outside_selection(df: pd.DataFrame, selection: dict[str, tuple[str, ...]]) -> pd.Series | None:
+    """Rows of `df` outside a cross-filter selection ({key column: chosen values}; an empty choice selects
+    all), to draw faint; None when nothing is selected."""
+    if not any(selection.values()):
+        return None
+    inside = pd.Series(True, index=df.index)
+    for column, values in selection.items():
+        if values:
+            inside &= df[column].isin(values)
+    return ~inside
 
 
 def funnel(row: pd.Series, *, stages: list[str], title: str, lang: str) -> go.Figure:
@@ -236,13 +394,15 @@ def funnel(row: pd.Series, *, stages: list[str], title: str, lang: str) -> go.Fi
     return _finish(fig, title)
 
 
-def reach_over_time(df: pd.DataFrame, *, x: str, title: str, lang: str) -> go.Figure:
-    """Departments per period as first-time and returning stacked bars, with the cumulative reach as a line."""
+def reach_over_time(df: pd.DataFrame, *, x: str, title: str, lang: str, granularity: str = "month") -> go.Figure:
+    """Departments per period as first-time and returning stacked bars, with the cumulative reach as a line
+    (on the same period ticks as the bars)."""
     fig = go.Figure()
+    periods = _period_labels(df[x], lang, granularity)
     for i, value in enumerate(("new_departments", "returning_departments")):
         fig.add_trace(
             go.Bar(
-                x=df[x],
+                x=periods,
                 y=df[value],
                 name=t(f"col_{value}", lang),
                 marker={"color": PALETTE[i], "pattern": {"shape": ["", "/"][i]}},
@@ -250,15 +410,18 @@ def reach_over_time(df: pd.DataFrame, *, x: str, title: str, lang: str) -> go.Fi
         )
     fig.add_trace(
         go.Scatter(
-            x=df[x],
+            x=periods,
             y=df["cumulative_departments"],
             name=t("col_cumulative_departments", lang),
             mode="lines+markers",
+            cliponaxis=False,
             line={"color": PALETTE[7], "dash": "dot"},
         )
     )
-    fig.update_xaxes(title=t(f"col_{x}", lang))
-    fig.update_yaxes(title=t("col_departments", lang), rangemode="tozero", tickformat=",d")
+    _period_axis(fig, granularity)
+    fig.update_yaxes(
+        title=t("col_departments", lang), tickformat=",d", **shared_ticks([df["cumulative_departments"].max()])[0]
+    )
     fig.update_layout(barmode="stack", height=360)
     return _finish(fig, title)
 
@@ -268,12 +431,25 @@ def reach_over_time(df: pd.DataFrame, *, x: str, title: str, lang: str) -> go.Fi
 _MAP_ASPECT = 1.084
 _MAP_BOX = {"lon": [111.9, 115.0], "lat": [21.45, 23.95]}
 # Where a city's label goes when the default (above) would hit a neighbour.
-_LABEL_POSITIONS = {"Macao": "bottom center", "Foshan": "middle left", "Zhongshan": "bottom center"}
+_LABEL_POSITIONS = {
+    "Macao": "bottom center",
+    "Foshan": "middle left",
+    "Zhongshan": "middle left",
+    "Hong Kong": "bottom right",
+}
 
 
-def city_map(cities: pd.DataFrame, outline: pd.DataFrame, *, value: str, title: str, lang: str) -> go.Figure:
+def _bubble(value: float, largest: float) -> float:
+    """A bubble's diameter in pixels: its area grows with the value (an empty city is a small open circle)."""
+    return 10 + 40 * (value / largest) ** 0.5 if value else 8
+
+
+def city_map(
+    cities: pd.DataFrame, outline: pd.DataFrame, *, value: str, title: str, lang: str, selected: tuple[str, ...] = ()
+) -> go.Figure:
     """The Greater Bay Area cities on the bundled land outline (no tiles, no network): a bubble per city
-    sized by `value`, labelled in the chosen language; unvisited cities as small open circles."""
+    sized by `value`, labelled in the chosen language with its number, and a size legend drawn at the same
+    scale in the sea; unvisited cities as small open circles, cities outside a cross-filter selection faint."""
     fig = go.Figure()
     xs: list[float | None] = []
     ys: list[float | None] = []
@@ -299,27 +475,51 @@ def city_map(cities: pd.DataFrame, outline: pd.DataFrame, *, value: str, title: 
             x=placed["lon"],
             y=placed["lat"],
             mode="markers+text",
-            text=placed[label],
+            text=[
+                f"{escape(str(name))}<br>{formatting.number_text(v, lang)}" if v else escape(str(name))
+                for name, v in zip(placed[label], placed[value], strict=True)
+            ],
             textposition=[_LABEL_POSITIONS.get(city, "top center") for city in placed["city"]],
             customdata=placed["city"],
             marker={
-                "size": [10 + 40 * (v / largest) ** 0.5 if v else 8 for v in placed[value]],
+                "size": [_bubble(v, largest) for v in placed[value]],
                 "color": [PALETTE[0] if v else "white" for v in placed[value]],
                 "line": {"color": PALETTE[0], "width": 1.5},
-                "opacity": 0.85,
+                "opacity": [0.85 if not selected or c in selected else 0.25 for c in placed["city"]],
             },
             hovertext=[
-                f"{name}: {t('col_visits', lang)} {v:,} · {t('col_delegates', lang)} {d:,}"
+                f"{escape(str(name))}: {formatting.count_text(int(v), 'visit', lang)} · "
+                f"{formatting.count_text(int(d), 'delegate', lang)}"
                 for name, v, d in zip(placed[label], placed["visits"], placed["delegates"], strict=True)
             ],
             hovertemplate="%{hovertext}<extra></extra>",
             showlegend=False,
         )
     )
+    _size_legend(fig, largest, value, lang)
     fig.update_xaxes(range=_MAP_BOX["lon"], visible=False, fixedrange=True, constrain="domain")
     fig.update_yaxes(range=_MAP_BOX["lat"], visible=False, scaleanchor="x", scaleratio=_MAP_ASPECT, fixedrange=True)
     fig.update_layout(height=560, plot_bgcolor="#D6EAF8", dragmode=False)
     return _finish(fig, title)
+
+
+def _size_legend(fig: go.Figure, largest: int, value: str, lang: str) -> None:
+    """Reference bubbles (the largest value and round smaller ones) at the map's scale, bottom right in the
+    sea, each with its count, so a bubble's size can be read as a number."""
+    sizes = sorted({largest, nice_step(largest / 4, 1)}, reverse=True) if largest > 1 else [largest]
+    fig.add_trace(
+        go.Scatter(
+            x=[114.8] * len(sizes),
+            y=[22.0 - 0.3 * i for i in range(len(sizes))],
+            mode="markers+text",
+            text=[formatting.count_text(int(v), value.removesuffix("s"), lang) for v in sizes],
+            textposition="middle left",
+            textfont={"size": 12},
+            marker={"size": [_bubble(v, largest) for v in sizes], "color": PALETTE[0], "opacity": 0.85},
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
 
 
 def indicators(numbers: dict[str, int]) -> go.Figure:
@@ -457,25 +657,29 @@ def fit_slide_labels(fig: go.Figure, plot_height: int = 600) -> go.Figure:
 
 def _wrap(text: str, columns: int) -> list[str]:
     """Break text into lines of at most `columns` cells (a CJK character takes two), at spaces when the
-    text has them and anywhere in a run of CJK text."""
+    text has them. A run of CJK text longer than a line is cut into equal parts, so no line holds a lone
+    character ("分/析" reads as two words)."""
     lines: list[str] = []
     line, width = "", 0
     for word in re.findall(r"\S+\s*|\s+", text):
         cells = _cells(word.rstrip())  # trailing space may run past the edge
-        if width + cells > columns and cells <= columns:
+        if width + cells > columns and line.strip():
             lines.append(line)
             line, width = "", 0
         if width + cells <= columns:
             line, width = line + word, width + _cells(word)
             continue
-        for char in word:  # longer than a line (CJK has no spaces): break anywhere
-            if width + _cells(char) > columns:
-                lines.append(line)
-                line, width = "", 0
-            line, width = line + char, width + _cells(char)
+        chars = word.rstrip()  # longer than a line (CJK has no spaces): parts differing by one character at most
+        parts = math.ceil(cells / columns)
+        sizes = [len(chars) // parts + (i < len(chars) % parts) for i in range(parts)]
+        ends = [sum(sizes[: i + 1]) for i in range(parts)]
+        chunks = [chars[end - size : end] for size, end in zip(sizes, ends, strict=True)]
+        chunks[-1] += word[len(chars) :]
+        lines.extend(chunks[:-1])
+        line, width = chunks[-1], _cells(chunks[-1])
     lines.append(line)
     return [kept.rstrip() for kept in lines if kept.strip()] or [""]
 
 
 def _cells(text: str) -> int:
-    return sum(2 if east_asian_width(c) in "WF" else 1 for c in text)
+    return formatting.text_cells(text)

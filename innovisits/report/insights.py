@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from innovisits.data.config import SAMPLE_DATA_DIR
-from innovisits.i18n import name_column, t
+from innovisits.i18n import formatting, name_column, t
 
 # The land outline the map draws (scripts/make_outline.py) and the follow-ups template: shipped with the
 # code, whichever data directory is in use.
@@ -23,7 +23,8 @@ HIGHLIGHTS = 8
 
 def affinity_highlights(affinity: pd.DataFrame, lang: str, limit: int = HIGHLIGHTS) -> list[str]:
     """Sentences for the most unusual department × category pairs (rows of `affinity` marked `is_unusual`),
-    highest lift first: "Fire Services Department: 3.0× average exposure to robotics (6 of 6 delegates)"."""
+    highest lift first: "Fire Services Department: 3.0× average exposure to robotics (6 of 6 delegates)";
+    counts take the language's plural form ("1 of 1 delegate")."""
     unusual = affinity[affinity["is_unusual"]].sort_values(
         ["lift", "delegates_exposed", "department", "category_id"], ascending=[False, False, True, True]
     )
@@ -33,10 +34,10 @@ def affinity_highlights(affinity: pd.DataFrame, lang: str, limit: int = HIGHLIGH
             "insight_highlight",
             lang,
             department=row[department],
-            lift=f"{row['lift']:.1f}",
+            lift=formatting.number_text(row["lift"], lang, decimals=1),
             category=row[category],
-            exposed=int(row["delegates_exposed"]),
-            delegates=int(row["delegates"]),
+            exposed=formatting.number_text(row["delegates_exposed"], lang),
+            delegates=formatting.count_text(int(row["delegates"]), "delegate", lang),
         )
         for _, row in unusual.head(limit).iterrows()
     ]

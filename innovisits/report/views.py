@@ -26,6 +26,12 @@ GRANULARITIES = ("month", "quarter")
 OVERVIEW_NUMBERS = KEY_NUMBERS  # the Overview's metrics, in order
 
 
+def keeping_context(filters: Filters, *fields: str) -> Filters:
+    """The filters for a chart that cross-filters by `fields`: without its own fields, so a click on one bar
+    highlights it among the others instead of collapsing the chart to that bar."""
+    return filters.with_values(**dict.fromkeys(fields, ()))
+
+
 def sidebar(query: Query) -> Frames:
     """The sidebar filters' choices and the date bounds (every page)."""
     return {name: query(name) for name in ("filter_cities", "filter_departments", "filter_categories", "date_span")}
@@ -39,15 +45,20 @@ def summary(query: Query, filters: Filters) -> pd.Series:
 def overview(query: Query, filters: Filters) -> Frames:
     return {
         "visits_by_month": query("visits_by_month", filters),
-        "delegates_by_department": query("delegates_by_department", filters),
-        "visits_by_category": query("visits_by_category", filters),
+        "delegates_by_department": query("delegates_by_department", keeping_context(filters, "departments")),
+        "visits_by_category": query("visits_by_category", keeping_context(filters, "categories")),
         "visit_list": query("visit_list", filters, search=None, limit=NEWEST_VISITS),
     }
 
 
 def participation(query: Query, filters: Filters) -> Frames:
-    names = ("delegates_by_department", "delegates_by_kind", "delegates_by_department_city", "delegates_by_kind_month")
-    return {name: query(name, filters) for name in names}
+    own = {
+        "delegates_by_department": ("departments",),
+        "delegates_by_kind": ("kinds",),
+        "delegates_by_department_city": ("departments", "cities"),
+        "delegates_by_kind_month": (),
+    }
+    return {name: query(name, keeping_context(filters, *fields)) for name, fields in own.items()}
 
 
 def visited_cities(query: Query) -> pd.DataFrame:
@@ -57,12 +68,17 @@ def visited_cities(query: Query) -> pd.DataFrame:
 
 
 def interest(query: Query, filters: Filters) -> Frames:
-    return {"interest_by_city_category": query("interest_by_city_category", filters)}
+    return {
+        "interest_by_city_category": query(
+            "interest_by_city_category", keeping_context(filters, "categories", "cities")
+        )
+    }
 
 
 def interest_city(query: Query, filters: Filters, city: str) -> Frames:
     """One city's categories ranked."""
-    return {"visits_by_category_city": query("visits_by_category", filters.with_values(cities=[city]))}
+    in_city = keeping_context(filters, "categories").with_values(cities=[city])
+    return {"visits_by_category_city": query("visits_by_category", in_city)}
 
 
 def explorer(query: Query, filters: Filters, search: str | None) -> Frames:
@@ -80,6 +96,8 @@ def trends(query: Query, filters: Filters, granularity: str = GRANULARITIES[0]) 
 
 
 def affinity(query: Query, filters: Filters, min_support: int = insights.MIN_SUPPORT) -> Frames:
+    """Lift compares a department with everyone in view, so this view keeps every filter (a clicked cell
+    narrows the population the lifts are measured against)."""
     return {"affinity": query("affinity", filters, min_support=min_support, min_lift=insights.MIN_LIFT)}
 
 
@@ -90,7 +108,7 @@ def follow_ups(query: Query, filters: Filters) -> Frames:
 
 def city_map(query: Query, filters: Filters) -> Frames:
     return {
-        "visits_by_city": query("visits_by_city", filters),
+        "visits_by_city": query("visits_by_city", keeping_context(filters, "cities")),
         "map_outline": query("map_outline", path=str(insights.OUTLINE_FILE)),
     }
 

@@ -15,19 +15,42 @@ from innovisits import i18n
 from innovisits.data.config import data_location, is_sample
 from innovisits.export import formats
 from innovisits.i18n import formatting
+from innovisits.report import filter_line, views
 from innovisits.ui import briefing
+from innovisits.ui.data import query
 from innovisits.ui.language import lang, name, t
-from innovisits.ui.sidebar import clear_filters, filters, init_from_url, set_filter
+from innovisits.ui.sidebar import clear_filters, filters, init_from_url, remove_filter, set_filter
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 BILINGUAL = ("host", "title", "notes")  # visit text kept in English (`host`) and, optionally, Chinese (`host_zh`)
 
 
 def page_header(title_key: str) -> None:
+    """The page title, then the active filters on one line, each with its own "×" (removes just that one)."""
     init_from_url()
     st.title(t(title_key))
+    items = active_filters()
+    if items:
+        with st.container(horizontal=True, gap="small", vertical_alignment="center", key="active_filters"):
+            st.caption(t("filters_shown"), width="content")
+            for item in items:
+                st.button(
+                    item.short,
+                    key=f"remove_{item.field}_{item.value}",
+                    help=t("filter_remove", label=item.label),
+                    on_click=remove_filter,
+                    args=(item.field, item.value),
+                    icon=":material/close:",
+                    icon_position="right",
+                    type="secondary",
+                )
     if is_sample(data_location()):
         st.caption(t("sample_notice"))
+
+
+def active_filters() -> list[filter_line.FilterItem]:
+    """The filters in view, named in the page's language."""
+    return filter_line.filter_items(filters(), views.sidebar(query), lang())
 
 
 def empty_state(summary: dict) -> bool:
@@ -113,8 +136,10 @@ def chart(fig: go.Figure, data: pd.DataFrame, *, key: str, filter_names: tuple[s
         key=key,
         on_select=on_select if filter_names else "ignore",
         selection_mode="points",
-        config={"displaylogo": False},
-        alt=alt or fig.layout.title.text,
+        # No plotly toolbar: it covered the chart's title on hover (always, on a phone); the Export menu below
+        # saves the image, and double-click still resets a zoom.
+        config={"displayModeBar": False},
+        alt=alt or fig.layout.title.text.replace("<br>", " "),  # a long title is drawn on two lines
     )
     with st.container(horizontal=True):
         export_menu(key, fig, data)
@@ -123,25 +148,38 @@ def chart(fig: go.Figure, data: pd.DataFrame, *, key: str, filter_names: tuple[s
         _dataframe(data)
 
 
-def _dataframe(df: pd.DataFrame) -> None:
+# Free text that would push the numbers off a laptop screen: a column of fixed width (the cell shows the
+# rest when selected).
+LONG_TEXT = ("host", "title", "notes", "follow_up_note")
+
+
+def _dataframe(df: pd.DataFrame, *, codes: bool = True, hide: tuple[str, ...] = ()) -> None:
     """A query result as a grid in the current language: dates written the language's way (still sorted as
-    dates), counts with thousands separators."""
+    dates), counts with thousands separators, long text in fixed-width columns; codes only where `codes` (not
+    in a list that is read rather than looked up), the `hide` columns left out."""
     shown, headers = _localised(df)
     config: dict[str, Any] = {}
     for column in shown.columns:
         header = headers.get(column, column)
-        if column == "month":
-            config[header] = st.column_config.DateColumn(format=formatting.TABLE_MONTH[lang()])
+        if column in LONG_TEXT:
+            config[header] = st.column_config.TextColumn(width="medium")
+        elif column in ("month", "period"):
+            config[header] = st.column_config.DateColumn(format=formatting.table_format(lang(), "month"))
         elif column.endswith("_date"):
-            config[header] = st.column_config.DateColumn(format=formatting.TABLE_DATE[lang()])
+            config[header] = st.column_config.DateColumn(format=formatting.table_format(lang()))
         elif pd.api.types.is_integer_dtype(shown[column]):
             config[header] = st.column_config.NumberColumn(format="localized")
-    st.dataframe(shown.rename(columns=headers), hide_index=True, column_config=config)
+    hidden = {headers.get(c, c) for c in shown.columns if c in hide}
+    if not codes:
+        hidden |= {headers.get(c, c) for c in shown.columns if headers.get(c, c).startswith(t("col_code"))}
+    order = [headers.get(c, c) for c in shown.columns if headers.get(c, c) not in hidden]
+    st.dataframe(shown.rename(columns=headers), hide_index=True, column_config=config, column_order=order)
 
 
-def table(data: pd.DataFrame, *, key: str) -> None:
-    """A table of query results as shown (localised), with its CSV/XLSX export."""
-    _dataframe(data)
+def table(data: pd.DataFrame, *, key: str, hide: tuple[str, ...] = ()) -> None:
+    """A list of query results to read (localised, names without their codes, the `hide` columns left out),
+    with its CSV/XLSX export of every column."""
+    _dataframe(data, codes=False, hide=hide)
     export_menu(key, None, data)
 
 
@@ -149,6 +187,8 @@ def export_menu(key: str, fig: go.Figure | None, data: pd.DataFrame | None) -> N
     """An Export menu: the chart as PNG/SVG and the table exactly as shown as CSV/XLSX. Each file is made
     only when its button is clicked (rendering an image starts a browser: seconds, not every rerun)."""
     shown = localised_table(data) if data is not None else None
+    if fig is not None:  # the file says what it shows: the active filters as the chart's subtitle
+        fig = formats.with_subtitle(fig, filter_line.filter_line(active_filters(), lang()))
     files = {
         "png": (fig is not None, partial(formats.image, fig, "png"), ":material/image:"),
         "svg": (fig is not None, partial(formats.image, fig, "svg"), ":material/polyline:"),

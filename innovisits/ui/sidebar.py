@@ -8,9 +8,11 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from innovisits import i18n
 from innovisits.data.filters import QUERY_KEYS, Filters
+from innovisits.i18n import formatting
 from innovisits.report import views
 from innovisits.ui.data import query
 from innovisits.ui.language import LANG_KEY, lang, t
@@ -31,12 +33,30 @@ def _through_entry_point() -> None:
         st.rerun()
 
 
+# The query string as this session last wrote it (filters and language); a URL that differs on a rerun was
+# changed by the browser (Back / Forward), not by a widget.
+_SYNCED_KEY = "_url_synced"
+
+
+def _url_state() -> tuple[str, dict[str, list[str]]]:
+    """This run's page and its query string's filters and language."""
+    ctx = get_script_run_ctx()
+    page = ctx.page_script_hash if ctx else ""
+    return page, {key: st.query_params.get_all(key) for key in [*QUERY_KEYS.values(), "lang"] if key in st.query_params}
+
+
 def init_from_url() -> None:
-    """On a session's first run, the URL decides the filters and language (a copied URL restores a view)."""
+    """The URL decides the filters and language on a session's first run (a copied URL restores a view) and
+    whenever the browser changed it on the same page since this session wrote it: each filter change writes the
+    URL, which Streamlit records as a new history entry, so Back reruns with the previous filters and they are
+    restored. Going to another page (whose link carries no query string) keeps the filters."""
     _through_entry_point()
-    if st.session_state.get("_url_loaded"):
+    page, url = _url_state()
+    synced_page, synced_url = st.session_state.get(_SYNCED_KEY, (page, url))
+    if st.session_state.get("_url_loaded") and (synced_page != page or synced_url == url):
         return
     st.session_state["_url_loaded"] = True
+    st.session_state[_SYNCED_KEY] = _url_state()
     st.session_state[LANG_KEY] = i18n.language(st.query_params.get("lang"))
     url = Filters.from_query({k: st.query_params.get_all(k) for k in st.query_params})
     for name, key in WIDGET_KEYS.items():
@@ -61,6 +81,7 @@ def _sync_url(current: Filters) -> None:
                 st.query_params[key] = wanted[key]
         elif key in st.query_params:
             del st.query_params[key]
+    st.session_state[_SYNCED_KEY] = _url_state()
 
 
 def _keep_dates_within(min_value: date, max_value: date) -> None:
@@ -86,6 +107,12 @@ def keep_choices() -> None:
 def clear_filters() -> None:
     for name, key in WIDGET_KEYS.items():
         st.session_state[key] = None if name.startswith("date_") else []
+
+
+def remove_filter(name: str, value: str | None) -> None:
+    """Drop one value of a list filter, or a date bound (`value` None): a filter chip's "×"."""
+    key = WIDGET_KEYS[name]
+    st.session_state[key] = None if value is None else [v for v in st.session_state.get(key) or [] if v != value]
 
 
 def set_filter(name: str, values: list[str]) -> None:
@@ -126,8 +153,8 @@ def sidebar_filters() -> Filters:
     bounds = {"min_value": first.date() if pd.notna(first) else date(2000, 1, 1), "max_value": date(2100, 12, 31)}
     _keep_dates_within(**bounds)
     # One above the other: side by side, the sidebar is too narrow to show a whole date.
-    bar.date_input(t("filter_from"), key=WIDGET_KEYS["date_from"], format="YYYY-MM-DD", **bounds)
-    bar.date_input(t("filter_to"), key=WIDGET_KEYS["date_to"], format="YYYY-MM-DD", **bounds)
+    bar.date_input(t("filter_from"), key=WIDGET_KEYS["date_from"], format=formatting.PICKER_DATE[lang()], **bounds)
+    bar.date_input(t("filter_to"), key=WIDGET_KEYS["date_to"], format=formatting.PICKER_DATE[lang()], **bounds)
     bar.multiselect(
         t("filter_cities"),
         options["cities"],

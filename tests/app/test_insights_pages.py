@@ -1,6 +1,7 @@
 """The insight pages through AppTest on the known data with follow-ups: the numbers and sentences a person
 reads, in both languages, with the global filters from the URL, on dirty and on empty data directories."""
 
+import json
 import re
 from pathlib import Path
 
@@ -122,10 +123,14 @@ def test_map_numbers_and_unplaced_city(tmp_path, data_env):
 
 
 def test_map_follows_the_city_filter_in_chinese(known):
+    """The map keeps its context: every city with its numbers, the chosen one strong and the others faint."""
     at = app("../../pages/map.py", {"lang": "zh", "city": "Dongguan"})
     table = at.dataframe[0].value.set_index("城市")
     assert table.loc["東莞", "團員人次"] == 1
-    assert table.loc["深圳", "團員人次"] == 0
+    assert table.loc["深圳", "團員人次"] == 6
+    bubbles = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][1]
+    opacity = dict(zip(bubbles["customdata"], bubbles["marker"]["opacity"], strict=True))
+    assert opacity["Dongguan"] > opacity["Shenzhen"]
 
 
 def test_trends_granularity_switch(known):
@@ -143,7 +148,7 @@ def test_trends_granularity_switch(known):
 def test_data_quality_page_shows_the_rows_behind_each_check(tmp_path, data_env):
     data_env(insights_data.build_dirty(tmp_path / "data"))
     at = app("../../pages/data_quality.py")
-    assert at.metric[0].value == "2019-05-01"
+    assert at.metric[0].value == "1 May 2019"  # dates written as everywhere else in the language
     labels = [e.label for e in at.expander]
     assert "Visits to cities not in the cities table: 1" in labels
     assert "Duplicate rows: 3" in labels
@@ -158,5 +163,5 @@ def test_data_quality_page_shows_the_rows_behind_each_check(tmp_path, data_env):
 
 def test_data_quality_on_clean_data_in_chinese(known):
     at = app("../../pages/data_quality.py", {"lang": "zh"})
-    assert at.metric[0].value == "2019-03-15"
+    assert at.metric[0].value == "2019年3月15日"
     assert all(e.label.endswith("：沒有") for e in at.expander if e.label != "圖表背後的數字")

@@ -61,6 +61,37 @@ def test_visits_by_month(known_dir):
     ]
 
 
+def test_visits_by_month_counts_an_empty_month_as_zero(known_dir):
+    """HA was on K1 (January) and K4 (March): February is there, with no visits (a line must not bridge it)."""
+    rows = Store(known_dir).records("visits_by_month", Filters(departments=("HA",)))
+    assert [(r["month"], r["visits"], r["delegates"]) for r in rows] == [
+        (date(2019, 1, 1), 1, 1),
+        (date(2019, 2, 1), 0, 0),
+        (date(2019, 3, 1), 1, 1),
+    ]
+
+
+def test_delegates_by_kind_month_has_every_month_and_kind(known_dir):
+    """HA (public body) on K1 and K4, HKUST (academia) on K2 in January: a row per month and kind, zeros kept."""
+    rows = Store(known_dir).records("delegates_by_kind_month", Filters(departments=("HA", "HKUST")))
+    assert [(r["month"].month, r["kind"], r["delegates"]) for r in rows] == [
+        (1, "academia", 2),
+        (1, "public_body", 1),
+        (2, "academia", 0),
+        (2, "public_body", 0),
+        (3, "academia", 0),
+        (3, "public_body", 1),
+    ]
+
+
+def test_trends_by_quarter_has_every_quarter(known_dir):
+    """Jan–Mar 2019 is one quarter; HA alone in it is two visits."""
+    rows = Store(known_dir).records("trends", Filters(departments=("HA",)), granularity="quarter")
+    assert [(r["period"], r["visits"]) for r in rows] == [(date(2019, 1, 1), 2)]
+    rows = Store(known_dir).records("trends", Filters(departments=("HA",)), granularity="month")
+    assert [(r["period"].month, r["visits"]) for r in rows] == [(1, 1), (2, 0), (3, 1)]
+
+
 def test_visits_by_category(known_dir):
     rows = Store(known_dir).records("visits_by_category")
     assert [(r["category_id"], r["visits"], r["delegates_exposed"], r["mean_interest_score"]) for r in rows] == [

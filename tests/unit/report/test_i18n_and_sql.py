@@ -4,24 +4,43 @@ import re
 from pathlib import Path
 
 import pytest
+from babel import Locale
 
 from innovisits import i18n
 from innovisits.data import sql
+from innovisits.i18n import formatting
 
 PROJECT = Path(__file__).resolve().parents[3]
 PYTHON_SOURCES = [*PROJECT.glob("innovisits/**/*.py"), *PROJECT.glob("pages/**/*.py"), PROJECT / "dashboard.py"]
 
 
+PLURAL_FORM = re.compile(r"_(zero|one|two|few|many|other)$")
+
+
+def _stem(key: str) -> str:
+    """A counted noun's key without its plural form: each language has its own CLDR forms (zh: other only)."""
+    return PLURAL_FORM.sub("", key) if key.startswith("count_") else key
+
+
 def test_every_string_exists_in_both_languages():
     en, zh = i18n.catalogue()["en"], i18n.catalogue()["zh"]
-    assert set(en) == set(zh)
+    assert {_stem(k) for k in en} == {_stem(k) for k in zh}
     assert all(zh[k].strip() for k in zh)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_each_counted_noun_has_every_plural_form_of_its_language(lang):
+    forms = Locale.parse(formatting.LOCALES[lang]).plural_form.tags | {"other"}
+    keys = [k for k in i18n.catalogue()[lang] if k.startswith("count_")]
+    for stem in {_stem(k) for k in keys}:
+        assert {f"{stem}_{form}" for form in forms} <= set(keys), stem
 
 
 def test_placeholders_match_between_languages():
     en, zh = i18n.catalogue()["en"], i18n.catalogue()["zh"]
     for key in en:
-        assert set(re.findall(r"{(\w+)}", en[key])) == set(re.findall(r"{(\w+)}", zh[key])), key
+        other = key if key in zh else f"{_stem(key)}_other"
+        assert set(re.findall(r"{(\w+)}", en[key])) == set(re.findall(r"{(\w+)}", zh[other])), key
 
 
 def test_unknown_language_falls_back_to_english():

@@ -147,7 +147,7 @@ def test_map_outline_is_bundled_and_offline(store):
     cities = store.execute("visits_by_city").df()
     fig = charts.city_map(cities, outline, value="delegates", title="Map", lang="zh")
     assert {trace.type for trace in fig.data} == {"scatter"}  # no geo trace: no topojson fetched from a CDN
-    assert list(fig.data[1].text) == ["深圳", "廣州", "東莞"]
+    assert list(fig.data[1].text) == ["深圳<br>6", "廣州<br>3", "東莞<br>1"]  # each bubble with its number
     assert list(fig.data[1].customdata) == ["Shenzhen", "Guangzhou", "Dongguan"]
 
 
