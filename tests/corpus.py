@@ -156,7 +156,7 @@ DATA_DIR_FILES: dict[str, tuple[str, bytes, str | None]] = {
 }
 
 # Shared-link dates the date filters cannot show (the known data's first visit is 2019-01-10).
-LINK_DATES = [("to", "2018-01-01"), ("from", "9999-12-31"), ("from", "0001-01-01"), ("to", "2101-01-01")]
+LINK_DATES = [("to", "2018-01-01"), ("from", "9999-12-31"), ("to", "0001-01-01"), ("from", "2101-01-01")]
 
 
 def _truncate(data: bytes, rng: random.Random) -> bytes:

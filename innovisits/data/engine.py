@@ -50,7 +50,8 @@ def prepare(con: duckdb.DuckDBPyConnection) -> None:
     if name == "local":
         return
     if name == "httpfs":
-        con.register_filesystem(bucket.filesystem())
+        if not con.filesystem_is_registered("s3"):  # connections to one database file share its filesystems
+            con.register_filesystem(bucket.filesystem())
         return
     try:
         con.execute(sql.load(f"setup/{name}"))

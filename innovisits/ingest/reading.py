@@ -61,11 +61,13 @@ def decode(data: bytes, progress: Callable[[int], None] | None = None) -> tuple[
         return data.decode("utf-16").encode("utf-8"), "utf-16"
     for encoding in ENCODINGS:
         utf8 = encoding == "utf-8-sig"  # already UTF-8: checked, not converted
+        # (checked without its BOM as plain UTF-8: Python's utf-8-sig decoder lets a lone b"\xef" through)
+        source = data.removeprefix(codecs.BOM_UTF8) if utf8 else data
         try:
-            text = _decode_in_chunks(data, encoding, progress, keep=not utf8)
+            text = _decode_in_chunks(source, "utf-8" if utf8 else encoding, progress, keep=not utf8)
         except UnicodeDecodeError:
             continue
-        return (data.removeprefix(codecs.BOM_UTF8) if utf8 else text.encode("utf-8")), encoding
+        return (source if utf8 else text.encode("utf-8")), encoding
     raise Unreadable("not_text")
 
 

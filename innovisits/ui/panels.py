@@ -13,11 +13,12 @@ import streamlit as st
 
 from innovisits import i18n
 from innovisits.data.config import data_location, is_sample
+from innovisits.data.store import Store
 from innovisits.export import formats
 from innovisits.i18n import formatting
 from innovisits.report import filter_line, views
 from innovisits.ui import briefing
-from innovisits.ui.data import query
+from innovisits.ui.data import load, query
 from innovisits.ui.language import lang, name, t
 from innovisits.ui.sidebar import clear_filters, filters, init_from_url, remove_filter, set_filter
 
@@ -49,8 +50,12 @@ def page_header(title_key: str) -> None:
 
 
 def active_filters() -> list[filter_line.FilterItem]:
-    """The filters in view, named in the page's language."""
-    return filter_line.filter_items(filters(), views.sidebar(query), lang())
+    """The filters in view, named in the page's language (none while the data cannot be read: the pages that
+    still work then say which file is wrong)."""
+    current = filters()
+    if current.is_empty() or not isinstance(load(), Store):
+        return []
+    return filter_line.filter_items(current, views.sidebar(query), lang())
 
 
 def empty_state(summary: dict) -> bool:

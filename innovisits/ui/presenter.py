@@ -22,6 +22,7 @@ from innovisits.ui import briefing
 
 PRESENT_KEY, SLIDE_KEY = "present", "slide"
 STATIC = Path(__file__).parent / "static"
+SLIDE_STYLE, PRESENTER_STYLE = STATIC / "slide.css", STATIC / "presenter.css"  # constants: st.html gets no data
 SECONDS = (10, 20, 30, 60)
 STAGE_WIDTH = 1776  # the stage's content width in layout pixels (slide.css: 1920 less the padding)
 _DUE = "_present_due"  # (slide number, monotonic time when auto-advance moves on)
@@ -35,9 +36,9 @@ def requested() -> bool:
 
 def style() -> None:
     """The stage's rules, and in presenter mode those that hide Streamlit's chrome and the idle controls."""
-    st.html(STATIC / "slide.css")
+    st.html(SLIDE_STYLE)
     if requested():
-        st.html(STATIC / "presenter.css")
+        st.html(PRESENTER_STYLE)
 
 
 def show(slide: slides.Slide, number: int, total: int, sample: bool) -> None:

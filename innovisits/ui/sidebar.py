@@ -85,15 +85,20 @@ def _sync_url(current: Filters) -> None:
 
 
 def _keep_dates_within(min_value: date, max_value: date) -> None:
-    """A date from a shared link that the date filters cannot show (before the first visit, 9999-12-31) is
-    dropped with a notice; given to the widget, Streamlit would stop the page (ValueBelowMin/ValueAboveMax)."""
+    """A date from a shared link that the date filters cannot show: given to the widget, Streamlit would stop
+    the page (ValueBelowMin/ValueAboveMax). A start before the first visit (or an end after the last day the
+    picker offers) means the same view as the bound itself, so it becomes the bound; any other (an end before
+    the first visit, a start in 9999) is left out with a notice in the sidebar (a toast has no accessible name)."""
     for name in ("date_from", "date_to"):
         value = st.session_state.get(WIDGET_KEYS[name])
-        if value is not None and not min_value <= value <= max_value:
-            st.session_state[WIDGET_KEYS[name]] = None
+        if value is None or min_value <= value <= max_value:
+            continue
+        same_view = value < min_value if name == "date_from" else value > max_value
+        st.session_state[WIDGET_KEYS[name]] = (min_value if name == "date_from" else max_value) if same_view else None
+        if not same_view:
             label = t(f"filter_{name.removeprefix('date_')}")
             shown = {"value": value.isoformat(), "first": min_value.isoformat(), "last": max_value.isoformat()}
-            st.toast(t("filter_date_dropped", label=label, **shown), icon=":material/event_busy:")
+            st.sidebar.warning(t("filter_date_dropped", label=label, **shown), icon=":material/event_busy:")
 
 
 def keep_choices() -> None:

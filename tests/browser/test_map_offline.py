@@ -29,5 +29,5 @@ def test_map_draws_offline(browser: Browser, insights_server: kit.Server):
     page.locator(".js-plotly-plot .scatterlayer .js-fill").first.wait_for(timeout=kit.RUN_TIMEOUT_MS)
     labels = page.locator(".js-plotly-plot .scatterlayer text").evaluate_all("els => els.map(e => e.textContent)")
     page.close()
-    assert {"深圳", "廣州", "東莞"} <= set(labels)
+    assert all(any(label.startswith(city) for label in labels) for city in ("深圳", "廣州", "東莞")), labels
     assert not elsewhere, elsewhere

@@ -62,10 +62,12 @@ class Layout:
         """Start run-local.sh over `data` (default: the known data set in a new directory) with `env` added."""
         self.data = data or known_data.build(root / "data", "csv")
         self.run = root / "run"
-        # One staff account, in the replicas' ~/.streamlit/secrets.toml (run-local.sh keeps the file it finds).
-        (self.run / "home" / ".streamlit").mkdir(parents=True)
-        hashed = PasswordHasher().hash(STAFF_PASSWORD)
-        (self.run / "home" / ".streamlit" / "secrets.toml").write_text(f'[staff.accounts]\ntester = "{hashed}"\n')
+        # One staff account, in the replicas' ~/.streamlit/secrets.toml (run-local.sh keeps the file it finds),
+        # unless the caller wrote its own there.
+        secrets = self.run / "home" / ".streamlit" / "secrets.toml"
+        if not secrets.exists():
+            secrets.parent.mkdir(parents=True)
+            secrets.write_text(f'[staff.accounts]\ntester = "{PasswordHasher().hash(STAFF_PASSWORD)}"\n')
         self.port = free_ports(3)
         self.replicas = [self.port + 1, self.port + 2]
         self.output = root / "run-local.out"
