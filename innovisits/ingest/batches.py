@@ -144,20 +144,9 @@ def store(snapshot: Snapshot, version: tuple, record: dict[str, Any], who: str) 
             with _written(data_dir):
                 superseded = _supersede(snapshot, batch_id)
                 moves = _stage(snapshot, batch_id, [path for path, _ in superseded])
-                visits = _visit_ids(snapshot)
                 created = sorted({str(Path(d).parent) for _, d in moves if not (data_dir / d).parent.is_dir()})
-                record = {
-                    **record,
-                    "event": "add",
-                    "batch_id": batch_id,
-                    "at": _now(),
-                    "by": who,
-                    "visits": visits[:VISITS_NAMED],
-                    "visit_count": len(visits),
-                    "paths": [dst for _, dst in moves],
-                    "superseded": superseded,
-                    "created_dirs": created,
-                }
+                paths_added = [dst for _, dst in moves]
+                record = _added(record, snapshot, batch_id, who, paths_added, created, superseded)
                 journal.write(data_dir, {"op": "add", "moves": superseded + moves, "record": record})
         except WriteError:  # before the journal: the batch never happened, and leaves nothing behind
             shutil.rmtree(meta_dir(data_dir) / "staging" / batch_id, ignore_errors=True)
@@ -199,6 +188,32 @@ def _written(data_dir: Path) -> Iterator[None]:
         text = str(error).splitlines()[0].replace(str(data_dir), "the data directory")
         code = "no_space" if "No space left" in text or "File too large" in text else "failed"
         raise WriteError(code, text) from error
+
+
+def _added(
+    record: dict[str, Any],
+    snapshot: Snapshot,
+    batch_id: str,
+    who: str,
+    data_files: list[str],
+    created_dirs: list[str],
+    superseded: list[list[str]],
+) -> dict[str, Any]:
+    """The audit record of a stored batch: `record` (its files, rows, corrections) with who stored it when,
+    the visits it holds (how history names it), its data files and what it created or set aside."""
+    visits = _visit_ids(snapshot)
+    return {
+        **record,
+        "event": "add",
+        "batch_id": batch_id,
+        "at": _now(),
+        "by": who,
+        "visits": visits[:VISITS_NAMED],
+        "visit_count": len(visits),
+        "paths": data_files,
+        "superseded": superseded,
+        "created_dirs": created_dirs,
+    }
 
 
 def _now() -> str:
@@ -336,18 +351,7 @@ def _commit_to_bucket(plan: Plan, who: str, record: dict[str, Any]) -> str:
             local = f"{staging}/{table}.parquet"
             plan.rows(table).write_parquet(local)
             bucket.put(url, path, local)
-    visits = _visit_ids(plan.snapshot)
-    event = {
-        **record,
-        "event": "add",
-        "batch_id": batch_id,
-        "at": _now(),
-        "by": who,
-        "visits": visits[:VISITS_NAMED],
-        "visit_count": len(visits),
-        "paths": objects,
-        "created_dirs": [],
-    }
+    event = _added(record, plan.snapshot, batch_id, who, objects, [], [])
     try:
         bucket.publish(url, read, read.text + audit.as_line(event))
     except bucket.Conflict as error:
