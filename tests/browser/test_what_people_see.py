@@ -107,6 +107,10 @@ def test_a_clicked_bar_stays_among_the_others_highlighted(page: Page, known_serv
     kit.click_bar(page, chart, "Fire Services Department")
     expect(page).to_have_url(re.compile(r"[?&]dept=FSD"))
     expect(chart.locator(".barlayer .point").first).to_be_attached()
+    # the rerun's figure, once plotly has drawn it (its data holds the opacities)
+    chart.locator(".js-plotly-plot").evaluate(
+        "plot => plot.data && plot.data[0] ? true : new Promise(r => plot.on('plotly_afterplot', () => r(true)))"
+    )
     bars = chart.locator(".js-plotly-plot").evaluate(
         "plot => Array.from(plot.data[0].customdata, (key, i) => [key, plot.data[0].marker.opacity[i]])"
     )
