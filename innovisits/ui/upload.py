@@ -38,21 +38,15 @@ def template_downloads() -> None:
         st.caption(ui.t("upload_formats"))
         for kind in templates.KINDS:
             name = ui.t(f"upload_kind_{kind}")
-            left, right = st.columns(2)
-            left.download_button(
-                ui.t("upload_template", kind=name),
-                templates.template(kind),
-                f"{kind}_template.csv",
-                "text/csv",
-                key=f"template_{kind}",
-            )
-            right.download_button(
-                ui.t("upload_example", kind=name),
-                templates.example(kind),
-                f"{kind}_example.csv",
-                "text/csv",
-                key=f"example_{kind}",
-            )
+            files = (("template", templates.template), ("example", templates.example))
+            for column, (what, make) in zip(st.columns(2), files, strict=True):
+                column.download_button(
+                    ui.t(f"upload_{what}", kind=name),
+                    make(kind),
+                    f"{kind}_{what}.csv",
+                    "text/csv",
+                    key=f"{what}_{kind}",
+                )
         sheets = {table: ui.t(f"upload_kind_{table}") for table in TABLES}
         st.download_button(
             ui.t("upload_workbook_template"),
