@@ -10,16 +10,6 @@ def test_the_first_wrong_attempts_are_free_then_the_wait_doubles_up_to_its_cap()
     assert passwords.delay(100) == passwords.MAX_WAIT
 
 
-def test_a_session_waits_after_its_third_wrong_attempt_and_a_right_one_forgives():
-    backoff = passwords.Backoff()
-    for now in (10.0, 10.5, 11.0):
-        assert backoff.wait("s", now=now) == 0
-        backoff.failed("s", now=now)
-    assert backoff.wait("s", now=11.25) == 0.75  # 1 s from the third wrong attempt
-    backoff.succeeded("s")
-    assert backoff.wait("s", now=11.25) == 0
-
-
 def test_a_shared_claim_counts_before_checking_and_refuses_within_the_wait(tmp_path: Path):
     shared = passwords.SharedBackoff(tmp_path / "sign-in.sqlite")
     assert [shared.claim("bob", now=t) for t in (100.0, 101.0, 102.0)] == [0, 0, 0]
