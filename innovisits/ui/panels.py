@@ -188,11 +188,12 @@ def table(data: pd.DataFrame, *, key: str, hide: tuple[str, ...] = ()) -> None:
     export_menu(key, None, data)
 
 
-def export_menu(key: str, fig: go.Figure | None, data: pd.DataFrame | None) -> None:
+def export_menu(key: str, fig: go.Figure | None, data: pd.DataFrame | None, *, says_filters: bool = False) -> None:
     """An Export menu: the chart as PNG/SVG and the table exactly as shown as CSV/XLSX. Each file is made
-    only when its button is clicked (rendering an image starts a browser: seconds, not every rerun)."""
+    only when its button is clicked (rendering an image starts a browser: seconds, not every rerun). A figure
+    that `says_filters` already names the filters it was drawn with (a slide's); any other gets the active ones."""
     shown = localised_table(data) if data is not None else None
-    if fig is not None:  # the file says what it shows: the active filters as the chart's subtitle
+    if fig is not None and not says_filters:  # the file says what it shows: the filters as the subtitle
         fig = formats.with_subtitle(fig, filter_line.filter_line(active_filters(), lang()))
     files = {
         "png": (fig is not None, partial(formats.image, fig, "png"), ":material/image:"),

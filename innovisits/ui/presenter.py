@@ -150,7 +150,8 @@ def controls(number: int, total: int, slide: slides.Slide) -> None:
             width=110,
         )
         if slide.figure is not None or slide.data is not None:
-            ui.export_menu(f"slide-{number}-{slide.name}", slide.figure, slide.data)
+            image = pack.slide_chart(slide) if slide.figure is not None else None
+            ui.export_menu(f"slide-{number}-{slide.name}", image, slide.data, says_filters=True)
         if requested():  # no sidebar in presenter mode: the pack is offered here
             pack_panel(st.container(width="content"))
             st.button(ui.t("present_exit"), on_click=leave, icon=":material/close_fullscreen:", key="present_exit")
