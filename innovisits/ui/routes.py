@@ -8,7 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from innovisits.data.store import Store
-from innovisits.ui import auth, presenter, sidebar
+from innovisits.ui import auth, briefing, presenter, sidebar
 from innovisits.ui.data import PAGES_WITHOUT_DATA, load, load_or_stop
 from innovisits.ui.language import t
 
@@ -63,10 +63,12 @@ def run() -> None:
     if presenter.requested():
         sidebar.keep_choices()
         navigation = st.navigation([page("presenter", "present_open", ":material/slideshow:")], position="hidden")
+        briefing.sync_url()
         navigation.run()
         return
     sidebar.language_selector()
     navigation = st.navigation(menu(), expanded=True)
+    briefing.sync_url()  # the charts chosen for the briefing, kept in the URL like the filters
     if isinstance(load(), Store):
         sidebar.sidebar_filters()
         presenter.sidebar()
