@@ -11,6 +11,7 @@ from innovisits.ui.language import lang, name, t
 from innovisits.ui.panels import (
     chart,
     city_names,
+    department_bars,
     empty_state,
     export_menu,
     localised_table,
@@ -26,6 +27,7 @@ __all__ = [
     "chart",
     "city_names",
     "clear_filters",
+    "department_bars",
     "derived",
     "empty_state",
     "export_menu",
