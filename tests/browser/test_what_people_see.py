@@ -59,6 +59,8 @@ def test_labels_fit_at_every_width(page: Page, known_server: kit.Server, name: s
         assert not seen["overlaps"], f"{window}: tick labels overlap:\n" + "\n".join(seen["overlaps"])
         assert not seen["truncated"], f"{window}: buttons cut short:\n" + "\n".join(seen["truncated"])
         assert not seen["lone"], f"{window}: a heading ends on one character:\n" + "\n".join(seen["lone"])
+        problems = kit.layout_problems(page)  # text and numbers cut short, charts out of the window
+        assert not problems, f"{window}:\n" + "\n".join(problems)
         if window == "laptop":  # beside the sidebar, every column of every table in view, no sideways scroll
             assert not seen["tables"], f"{window}: table columns out of view:\n" + "\n".join(seen["tables"])
 
