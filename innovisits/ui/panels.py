@@ -151,7 +151,7 @@ def chart(fig: go.Figure, data: pd.DataFrame, *, key: str, filter_names: tuple[s
         export_menu(key, fig, data)
         briefing.button(key, fig, data, filters())
     with st.expander(t("data_table"), icon=":material/table:"):
-        _dataframe(data)
+        grid(data)
 
 
 def department_bars(departments: pd.DataFrame, *, title_key: str, key: str, limit: int | None = None) -> None:
@@ -175,7 +175,7 @@ def department_bars(departments: pd.DataFrame, *, title_key: str, key: str, limi
 LONG_TEXT = ("host", "title", "notes", "follow_up_note")
 
 
-def _dataframe(
+def grid(
     df: pd.DataFrame, *, codes: bool = True, hide: tuple[str, ...] = (), widths: Mapping[str, int] | None = None
 ) -> None:
     """A query result as a grid in the current language: dates written the language's way (still sorted as
@@ -207,7 +207,7 @@ def _dataframe(
 def table(data: pd.DataFrame, *, key: str, hide: tuple[str, ...] = (), widths: Mapping[str, int] | None = None) -> None:
     """A list of query results to read (localised, names without their codes, the `hide` columns left out,
     `widths` in pixels by column), with its CSV/XLSX export of every column."""
-    _dataframe(data, codes=False, hide=hide, widths=widths)
+    grid(data, codes=False, hide=hide, widths=widths)
     export_menu(key, None, data)
 
 
