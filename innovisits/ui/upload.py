@@ -161,7 +161,9 @@ def preview(plan: Plan) -> None:
     )
     if "visits" in plan.new:
         st.markdown(f"**{ui.t('upload_new_visits')}**")
-        st.dataframe(ui.localised_table(plan.new["visits"]), hide_index=True)
+        # as the dashboard's tables show visits (dates the language's way, text in the page's language), in
+        # widths that keep every column in view beside the sidebar on a laptop
+        ui.grid(plan.new["visits"], widths={"host": 160, "title": 180, "notes": 160})
 
 
 def _changes(plan: Plan) -> None:
