@@ -18,14 +18,10 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import duckdb
 
 from innovisits.data import sql
-
-if TYPE_CHECKING:
-    pass
 
 ENCODINGS = ("utf-8-sig", "cp950", "big5hkscs", "gb18030")  # in this order; any other file is refused
 UTF8 = ("utf-8-sig", "utf-16", "workbook")  # Unicode, or cells read as text: nothing guessed
@@ -123,20 +119,29 @@ def load(
                 _check_rows(text, quotes=False)
                 raise Unreadable("too_many_columns", columns=len(headers), limit=MAX_COLUMNS)
             names = [f"c{i}" for i in range(len(headers))]
-            raw = con.sql(sql.load("ingest/read_upload"), params={"path": str(path), "names": names, **longest})
-            raw.create(name)
+            # Both threads read when no value is quoted: DuckDB's parallel reader cannot take a quoted line
+            # break (with null_padding), and a file without a quote has none. Either way the table keeps the
+            # file's order, so a row's number is its rowid (+ 2: the header is row 1).
+            parallel = b'"' not in text
+            params = {"path": str(path), "names": names, "parallel": parallel, **longest}
+            con.sql(sql.load("ingest/read_upload"), params=params).create(name)
         except duckdb.Error as error:
             _check_rows(text)  # names the row of an unclosed quote or an overlong row
             detail = str(error).replace(str(path), "the file").splitlines()[0][:200]
             raise Unreadable("not_csv", detail=detail) from error
         finally:
             del text
-    return _finished(con, name, headers, encoding)
+    row = (duckdb.ColumnExpression("rowid") + duckdb.ConstantExpression(2)).alias("_row")
+    numbered = con.table(name).select(row, *[duckdb.ColumnExpression(c) for c in names])
+    return _finished(con, numbered, name, headers, encoding)
 
 
-def _finished(con: duckdb.DuckDBPyConnection, name: str, headers: list[str], encoding: str) -> Loaded:
-    """Table `name` (`_row`, c0, c1, ...) cleaned and counted; Unreadable when no row holds a value."""
-    relation = _cleaned(con, name, [f"c{i}" for i in range(len(headers))])
+def _finished(
+    con: duckdb.DuckDBPyConnection, raw: duckdb.DuckDBPyRelation, name: str, headers: list[str], encoding: str
+) -> Loaded:
+    """The file's rows `raw` (`_row`, c0, c1, ..., in table `name`) cleaned and counted; Unreadable when no
+    row holds a value."""
+    relation = _cleaned(con, raw, name, [f"c{i}" for i in range(len(headers))])
     rows = relation.count("*").fetchall()[0][0]
     if not rows:
         raise Unreadable("no_rows")
@@ -236,7 +241,7 @@ def load_rows(con: duckdb.DuckDBPyConnection, rows: list[list[object]], name: st
         # text stays as is (most cells: one call less each), an empty cell is None
         columns[f"c{i}"] = pa.array([v if v.__class__ is str and v else cell_text(v) for v in values], pa.string())
     con.from_arrow(pa.table(columns)).create(name)
-    return _finished(con, name, headers, "workbook")
+    return _finished(con, con.table(name), name, headers, "workbook")
 
 
 def cell_text(value: object) -> str | None:
@@ -278,11 +283,12 @@ _CSV_OPTIONS = {
 }
 
 
-def _cleaned(con: duckdb.DuckDBPyConnection, name: str, names: list[str]) -> duckdb.DuckDBPyRelation:
+def _cleaned(
+    con: duckdb.DuckDBPyConnection, raw: duckdb.DuckDBPyRelation, name: str, names: list[str]
+) -> duckdb.DuckDBPyRelation:
     """Values trimmed (as str.strip does), empty ones None, the ' our exports put before a formula-like
     value removed (so an exported table uploads unchanged), rows without any value dropped. Most files need
     none of it: one scan finds the columns that do, and only those are rewritten."""
-    raw = con.table(name)
     values = [duckdb.ColumnExpression(c) for c in names]
     quote = duckdb.ConstantExpression("'")
     padded = [
