@@ -290,11 +290,7 @@ def _cleaned(
     value removed (so an exported table uploads unchanged), rows without any value dropped. Most files need
     none of it: one scan finds the columns that do, and only those are rewritten."""
     values = [duckdb.ColumnExpression(c) for c in names]
-    quote = duckdb.ConstantExpression("'")
-    padded = [
-        duckdb.FunctionExpression("bool_or", _padded(v) | duckdb.FunctionExpression("starts_with", v, quote))
-        for v in values
-    ]
+    padded = [duckdb.FunctionExpression("bool_or", _padded(v)) for v in values]
     blank_row = _all(v.isnull() for v in values)
     found = raw.aggregate([*padded, duckdb.FunctionExpression("bool_or", blank_row)]).fetchall()[0]
     if not any(found):
@@ -322,12 +318,42 @@ def strip(value: duckdb.Expression) -> duckdb.Expression:
 
 
 def _padded(value: duckdb.Expression) -> duckdb.Expression:
-    """Empty, or starting or ending with white space (the first or last character is one of SPACES)."""
-    spaces = duckdb.ConstantExpression(SPACES)
+    """Whether the value may need cleaning: empty, starting or ending with white space (one of SPACES),
+    starting with a ', or starting with another control character (a false alarm costs only the rewrite).
+    The start is compared, not cut out (a third of the cost); the end is the last character."""
+    quote = (value >= duckdb.ConstantExpression("'")) & (value < duckdb.ConstantExpression("("))
     one = duckdb.ConstantExpression(1)
-    first = duckdb.FunctionExpression("substring", value, one, one)
     last = duckdb.FunctionExpression("substring", value, duckdb.FunctionExpression("length", value), one)
-    return duckdb.FunctionExpression("contains", spaces, first) | duckdb.FunctionExpression("contains", spaces, last)
+    spaces = duckdb.ConstantExpression(SPACES)
+    return _starts_with_space(value) | quote | duckdb.FunctionExpression("contains", spaces, last)
+
+
+def _starts_with_space(value: duckdb.Expression) -> duckdb.Expression:
+    """Empty, or a first character up to ' ' (ASCII white space, control characters) or in SPACES above
+    ASCII. Text compares by code point: a value starts with a character in [a, b] when a <= value < the one
+    after b. A case, not an or: only a value that starts above ASCII is compared with the runs there (a
+    computed or evaluates every branch for every value)."""
+    runs = [
+        (value >= duckdb.ConstantExpression(a)) & (value < duckdb.ConstantExpression(chr(ord(b) + 1)))
+        for a, b in _SPACE_RUNS
+    ]
+    wide = value >= duckdb.ConstantExpression(_SPACE_RUNS[0][0])
+    low = value < duckdb.ConstantExpression("!")
+    return duckdb.CaseExpression(wide, functools.reduce(operator.or_, runs)).otherwise(low)
+
+
+def _runs(characters: Iterable[str]) -> list[tuple[str, str]]:
+    """Runs of consecutive characters above ' ' as (first, last)."""
+    runs: list[tuple[str, str]] = []
+    for c in sorted(c for c in set(characters) if c > " "):
+        if runs and ord(runs[-1][1]) + 1 == ord(c):
+            runs[-1] = (runs[-1][0], c)
+        else:
+            runs.append((c, c))
+    return runs
+
+
+_SPACE_RUNS = _runs(SPACES)  # U+0085, U+00A0, U+1680, U+2000-U+200A, ...: the white space above ASCII
 
 
 def _all(conditions: Iterable[duckdb.Expression]) -> duckdb.Expression:
