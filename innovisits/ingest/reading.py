@@ -108,7 +108,8 @@ def load(
     columns = text[: 1 << 20].split(b"\n", 1)[0].count(b",") + 1  # quoted commas count too: only a bound
     if columns > MAX_COLUMNS:
         raise Unreadable("too_many_columns", columns=columns, limit=MAX_COLUMNS)
-    text = text.replace(b"\r\n", b"\n")  # one line end, in values too
+    if b"\r" in text:  # (a search costs a tenth of the copy a replace makes)
+        text = text.replace(b"\r\n", b"\n")  # one line end, in values too
     longest = {"max_line_size": max(len(text) + 1, 2 << 20)}  # a quoted value may be as long as the file
     with tempfile.TemporaryDirectory(prefix="innovisits-read-") as tmp:
         path = Path(tmp) / "upload.csv"
