@@ -19,9 +19,9 @@ from innovisits.ui.language import t
 WAIT_KEY = "data_wait_for_newest"  # set by `changed`: this session's next store is the newest version
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(max_entries=4, show_spinner=False)
 def _stores(directory: str) -> Stores:
-    """One set of stores per data directory for the whole server."""
+    """One set of stores per data directory for the whole server (a server has one; tests have many)."""
     return Stores(location(directory))
 
 
