@@ -17,6 +17,7 @@ from innovisits.data.store import DataError, Store, data_version
 from innovisits.ui.language import t
 
 WAIT_KEY = "data_wait_for_newest"  # set by `changed`: this session's next store is the newest version
+SHOWN_KEY = "data_shown"  # this session shows data: it keeps being answered while the next version is built
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -26,10 +27,14 @@ def _stores(directory: str) -> Stores:
 
 
 def store() -> Store:
-    """The newest store ready: a session is answered from the previous data version while the next one is
-    built, except the session that changed the data (`changed`), which waits for it."""
+    """The newest store ready: a session that shows data is answered from the previous data version while
+    the next one is built, and switches to it on the rerun after; a new session (a page opened or reloaded)
+    and the session that changed the data (`changed`) wait for the newest version."""
     directory = data_location()
-    return _stores(str(directory)).current(data_version(directory), wait=st.session_state.pop(WAIT_KEY, False))
+    wait = st.session_state.pop(WAIT_KEY, False) or SHOWN_KEY not in st.session_state
+    found = _stores(str(directory)).current(data_version(directory), wait=wait)
+    st.session_state[SHOWN_KEY] = True
+    return found
 
 
 def changed() -> None:
