@@ -9,7 +9,7 @@ import streamlit as st
 
 from innovisits.data.store import Store
 from innovisits.ui import auth, briefing, presenter, sidebar
-from innovisits.ui.data import PAGES_WITHOUT_DATA, load, load_or_stop
+from innovisits.ui.data import PAGES_WITHOUT_DATA, arriving, load, load_or_stop
 from innovisits.ui.language import t
 
 PAGES_DIR = Path(__file__).resolve().parents[2] / "pages"
@@ -72,6 +72,8 @@ def run() -> None:
     navigation = st.navigation(menu(), expanded=True)
     briefing.sync_url()  # the charts chosen for the briefing, kept in the URL like the filters
     if isinstance(load(), Store):
+        if arriving():  # served from the previous version meanwhile; the next page after it is built shows it
+            st.sidebar.caption(t("data_arriving"))
         sidebar.sidebar_filters()
         presenter.sidebar()
     elif navigation.url_path not in PAGES_WITHOUT_DATA:  # those say what is wrong, or need no data
