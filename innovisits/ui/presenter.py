@@ -160,7 +160,7 @@ def controls(number: int, total: int, slide: slides.Slide) -> None:
             if chosen := len(briefing.chosen()):
                 st.caption(ui.t(f"briefing_chosen_{formatting.plural_form(chosen, ui.lang())}", count=chosen))
             if waiting := briefing.undrawn():
-                st.caption(ui.t(f"briefing_undrawn_{formatting.plural_form(waiting, ui.lang())}", count=waiting))
+                st.caption(ui.t(f"count_briefing_undrawn_{formatting.plural_form(waiting, ui.lang())}", count=waiting))
             if chosen or waiting:
                 st.button(ui.t("briefing_reset"), on_click=briefing.reset, icon=":material/restart_alt:")
     if on:
