@@ -137,7 +137,7 @@ def test_a_chosen_chart_the_server_forgot_is_drawn_again_by_its_page(known):
     at = app({"brief": "participation_kinds.0000000000000000"})
     at.switch_page("../../pages/presenter.py").run()
     assert shown(at)[1] == "1 / 6"  # nothing drawn yet: the default sequence, and a note saying why
-    assert "One more chosen chart shows once you open its page again." in [c.value for c in at.caption]
+    assert "1 more chosen chart shows once you open its page again." in [c.value for c in at.caption]
     at.switch_page("../../pages/participation.py").run()
     assert at.button(key="participation_kinds_brief").label == "Remove from briefing"
     at.switch_page("../../pages/presenter.py").run()
