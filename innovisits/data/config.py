@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -91,6 +90,7 @@ MAX_UPLOAD_ROWS = 1_000_000  # rows in one upload, all files together
 
 def max_upload_bytes() -> int:
     """The upload size limit: Streamlit's `server.maxUploadSize` (MB), so the page and the ingest agree."""
+    import tomllib  # here: a process that never uploads does not pay for the TOML parser
 
     settings = tomllib.loads(STREAMLIT_CONFIG.read_text(encoding="utf-8"))
     return int(settings.get("server", {}).get("maxUploadSize", 200)) * 1024 * 1024
