@@ -61,15 +61,35 @@ create macro chosen_category_sets(categories) as table
     from category_sets
     where has_category(cmask, shared_tks, categories);
 
--- Visits in the date range and cities that featured at least one of the chosen categories and had at least
--- one delegate from the chosen departments / kinds.
-create macro filtered_visits(date_from, date_to, cities, departments, kinds, categories) as table
+-- Visits in the date range and cities.
+create macro visits_between(date_from, date_to, cities) as table
     select *
     from visit_facts
     where (date_from is null or visit_date >= date_from)
         and (date_to is null or visit_date <= date_to)
-        and (cities is null or list_contains(cities, city))
-        and (categories is null or cs in (select cs from chosen_category_sets(categories)))
+        and (cities is null or list_contains(cities, city));
+
+-- Visits in the date range and cities that featured at least one of the chosen categories and had at least
+-- one delegate from the chosen departments / kinds.
+create macro filtered_visits(date_from, date_to, cities, departments, kinds, categories) as table
+    select *
+    from visits_between(date_from, date_to, cities)
+    where departments is null and kinds is null and categories is null
+    union all
+    select *
+    from visits_between(date_from, date_to, cities)
+    where (departments is not null or kinds is not null) and categories is null
+        and has_department(dmask, shared_dks, departments, kinds)
+    union all
+    select *
+    from visits_between(date_from, date_to, cities)
+    where departments is null and kinds is null and categories is not null
+        and cs in (select cs from chosen_category_sets(categories))
+    union all
+    select *
+    from visits_between(date_from, date_to, cities)
+    where (departments is not null or kinds is not null) and categories is not null
+        and cs in (select cs from chosen_category_sets(categories))
         and has_department(dmask, shared_dks, departments, kinds);
 
 -- Delegates of the filtered visits from the chosen departments / kinds, counted per visit and department
