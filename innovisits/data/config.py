@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 QUERIES_DIR = PROJECT_DIR / "queries"
@@ -130,6 +133,8 @@ DEFAULT_TIMEZONE = "Asia/Hong_Kong"
 def timezone() -> ZoneInfo:
     """The time zone history and audit times are shown in: `INNOVISITS_TIMEZONE` (an IANA name such as
     `Asia/Hong_Kong` or `UTC`), else Hong Kong's. (The audit log itself keeps UTC.)"""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # here: only history and audit show local times
+
     name = os.environ.get(TIMEZONE_ENV, "").strip() or DEFAULT_TIMEZONE
     try:
         return ZoneInfo(name)

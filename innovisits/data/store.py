@@ -15,7 +15,6 @@ into memory.
 from __future__ import annotations
 
 import contextlib
-import difflib
 import fcntl
 import hashlib
 import os
@@ -266,6 +265,8 @@ def shown_name(data_dir: Path | str, path: Path | str) -> str:
 
 def _instead(wanted: str, present: list[str]) -> str:
     """The header that looks like a misspelling of `wanted` (visit_idd for visit_id), or the headers there are."""
+    import difflib  # here: only a file with a misspelt header needs it
+
     close = difflib.get_close_matches(wanted, present, n=1, cutoff=0.6)
     if close:
         return f" (it has {close[0]!r}: check the header's spelling)"
