@@ -17,8 +17,15 @@ lang = ui.lang()
 newest_text = formatting.date_text(newest_visit, lang) if pd.notna(newest_visit) else "—"
 newest.metric(ui.t("quality_newest_visit"), newest_text, border=True)
 last_upload = quality.last_upload(store)
-upload_text = f"{formatting.date_text(last_upload, lang)} {last_upload:%H:%M}" if last_upload else "—"
-changed.metric(ui.t("quality_last_upload"), upload_text, border=True)
+# The time in the label: date and time together do not fit a phone's width in Chinese ("2026年11月30日 1…").
+if last_upload:
+    changed.metric(
+        ui.t("quality_last_upload_at", time=f"{last_upload:%H:%M}"),
+        formatting.date_text(last_upload, lang),
+        border=True,
+    )
+else:
+    changed.metric(ui.t("quality_last_upload"), "—", border=True)
 
 labels = {
     "table_name": ui.t("quality_col_table"),

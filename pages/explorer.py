@@ -17,7 +17,7 @@ if visits.empty:
 else:
     shown = formatting.count_text(len(visits), "visit", lang)
     st.caption(ui.t("explorer_count", shown=shown, limit=formatting.number_text(views.EXPLORER_LIMIT, lang)))
-    ui.table(visits, key="explorer_visits")
+    ui.table(visits, key="explorer_visits", hide=("visit_type", "notes"))  # the opened visit shows them
     visit_id = st.selectbox(
         ui.t("explorer_open"),
         visits["visit_id"],

@@ -32,7 +32,9 @@ else:
     )
     st.subheader(ui.t("followup_list"))
     statuses = follow_ups["follow_up_status"].map(lambda s: ui.t(f"followup_status_{s}"))
-    ui.table(follow_ups.assign(follow_up_status=statuses), key="followup_list")
+    # Long names and notes in fixed widths, so every column fits beside the sidebar on a laptop (1366 px).
+    widths = {"category": 210, "department": 230, "follow_up_note": 150}
+    ui.table(follow_ups.assign(follow_up_status=statuses), key="followup_list", widths=widths)
 st.caption(ui.t("followup_rules"))
 st.download_button(
     insights.FOLLOW_UPS_TEMPLATE.name,

@@ -26,21 +26,8 @@ if not ui.empty_state(summary):
     )
     left, right = st.columns(2)
     with left:
-        departments = view["delegates_by_department"]
-        ui.chart(
-            charts.ranked_bars(
-                departments,
-                key="department",
-                label=ui.name("department"),
-                value="delegates",
-                title=ui.t("chart_top_departments"),
-                lang=lang,
-                limit=10,
-                selected=filters.departments,
-            ),
-            departments,
-            key="overview_departments",
-            filter_names=("departments",),
+        ui.department_bars(
+            view["delegates_by_department"], title_key="chart_top_departments", key="overview_departments", limit=10
         )
     with right:
         categories = view["visits_by_category"]

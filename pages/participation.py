@@ -14,20 +14,8 @@ if not ui.empty_state(views.summary(ui.query, filters)):
     st.caption(ui.t("cross_filter_hint"))
     left, right = st.columns([3, 2])
     with left:
-        departments = view["delegates_by_department"]
-        ui.chart(
-            charts.ranked_bars(
-                departments,
-                key="department",
-                label=ui.name("department"),
-                value="delegates",
-                title=ui.t("chart_delegates_by_department"),
-                lang=lang,
-                selected=filters.departments,
-            ),
-            departments,
-            key="participation_departments",
-            filter_names=("departments",),
+        ui.department_bars(
+            view["delegates_by_department"], title_key="chart_delegates_by_department", key="participation_departments"
         )
     with right:
         kinds = view["delegates_by_kind"]

@@ -125,20 +125,21 @@ def image(fig: go.Figure, fmt: str, *, width: int = 1200, scale: float = 2.0) ->
     return render([Render(fig, fmt, int(fig.layout.width or width), height, scale)])[0]
 
 
-SUBTITLE_SPACE = 26  # layout pixels the subtitle line takes under the title
+SUBTITLE_SPACE = 26  # layout pixels the subtitle line takes under the title, at the pages' 13 px type
 
 
-def with_subtitle(fig: go.Figure, text: str) -> go.Figure:
-    """A copy of `fig` with `text` (e.g. the active filters) as a subtitle line under its title, the figure
-    made taller by that line so the plot keeps its size; `fig` itself when there is no text."""
+def with_subtitle(fig: go.Figure, text: str, *, size: int = 13) -> go.Figure:
+    """A copy of `fig` with `text` (e.g. the active filters) as a subtitle line of `size` px type under its
+    title, the figure made taller by that line so the plot keeps its size; `fig` itself when there is no text."""
     if not text:
         return fig
     out = go.Figure(fig)
     margin = out.layout.margin.t if out.layout.margin.t is not None else 80
+    space = SUBTITLE_SPACE * size // 13
     out.update_layout(
-        title={"subtitle": {"text": html.escape(text), "font": {"size": 13, "color": "#333333"}}},
-        margin={"t": margin + SUBTITLE_SPACE},
-        height=int(out.layout.height or 500) + SUBTITLE_SPACE,
+        title={"subtitle": {"text": html.escape(text), "font": {"size": size, "color": "#333333"}}},
+        margin={"t": margin + space},
+        height=int(out.layout.height or 500) + space,
     )
     return out
 

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 
+import plotly.graph_objects as go
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.text import PP_ALIGN
@@ -24,7 +25,7 @@ from pptx.util import Emu, Inches, Pt
 from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, NameObject
 
-from innovisits.export.formats import Render, render
+from innovisits.export.formats import Render, render, with_subtitle
 from innovisits.report import charts
 from innovisits.report.slides import Deck, Slide
 
@@ -60,6 +61,13 @@ def slide_figure(deck: Deck, number: int) -> Render:
         body, title=title, key=slide.key, subtitle=slide.subtitle, footer=deck.footer(number), size=PAGE
     )
     return Render(framed.update_layout(font_family=RENDER_FONT), "pdf", *PAGE)
+
+
+def slide_chart(slide: Slide) -> go.Figure:
+    """A slide's chart as a file of its own (the slide's PNG/SVG export): drawn as the slide, with its title
+    and key number, and the filters it was drawn with as the subtitle, so the picture says what it shows."""
+    framed = charts.framed(slide.figure, title=slide.title, key=slide.key, subtitle=slide.subtitle, size=PAGE)
+    return with_subtitle(framed.update_layout(font_family=RENDER_FONT), slide.filters, size=26)
 
 
 def chart_image(slide: Slide) -> Render:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import os
 import shutil
 import tempfile
@@ -201,15 +202,15 @@ def _added(
 ) -> dict[str, Any]:
     """The audit record of a stored batch: `record` (its files, rows, corrections) with who stored it when,
     the visits it holds (how history names it), its data files and what it created or set aside."""
-    visits = _visit_ids(snapshot)
+    visits, visit_count = _visit_ids(snapshot)
     return {
         **record,
         "event": "add",
         "batch_id": batch_id,
         "at": _now(),
         "by": who,
-        "visits": visits[:VISITS_NAMED],
-        "visit_count": len(visits),
+        "visits": visits,
+        "visit_count": visit_count,
         "paths": data_files,
         "superseded": superseded,
         "created_dirs": created_dirs,
@@ -274,14 +275,18 @@ def _table_of(path: str) -> str:
     return path.partition("/")[0] if "/" in path else path.partition(".")[0]
 
 
-def _visit_ids(snapshot: Snapshot) -> list[str]:
-    """Every visit the batch adds rows to or corrects, by id (how history names a batch)."""
-    found = set()
-    for table, rule in TABLES.items():
-        if "visit_id" in [c.name for c in rule.columns()]:
-            for name in [f"new_{table}", *([f"fixed_{table}"] if key_of(table) else [])]:
-                found.update(v for (v,) in snapshot.con.table(name).select("visit_id").distinct().fetchall())
-    return sorted(found)
+def _visit_ids(snapshot: Snapshot) -> tuple[list[str], int]:
+    """The first VISITS_NAMED ids (in order) of the visits the batch adds rows to or corrects (how history
+    names a batch), and how many there are; counted in DuckDB (a million delegates took 0.2 s in Python)."""
+    found = [
+        snapshot.con.table(name).select("visit_id")
+        for table, rule in TABLES.items()
+        if "visit_id" in [c.name for c in rule.columns()]
+        for name in [f"new_{table}", *([f"fixed_{table}"] if key_of(table) else [])]
+    ]
+    ids = functools.reduce(duckdb.DuckDBPyRelation.union, found).distinct()
+    named = [v for (v,) in ids.order("visit_id").limit(VISITS_NAMED).fetchall()]
+    return named, ids.count("*").fetchall()[0][0]
 
 
 def undo(data_dir: Path | str, batch_id: str, who: str) -> audit.Batch:

@@ -90,7 +90,7 @@ def at_row(file: str, row: int) -> InEach:
 @dataclass
 class Piece:
     """One table's rows taken from one file: `_row` (the row number in the file) and all the table's
-    columns as text, in a DuckDB relation."""
+    columns as text, in a DuckDB relation (a table file's rows in the file's order)."""
 
     file: str
     table: str
@@ -376,7 +376,7 @@ def _replaced(con: duckdb.DuckDBPyConnection, piece: Piece, changed: Mapping[str
         )
         columns[name] = duckdb.CoalesceOperator(duckdb.ColumnExpression(alias, "normalised"), columns[name])
     table = f"piece_{next(_NAMES)}"
-    rows.select(*[e.alias(c) for c, e in columns.items()]).create(table)
+    rows.select(*[e.alias(c) for c, e in columns.items()]).order("_row").create(table)  # a join keeps no order
     return Piece(piece.file, piece.table, con.table(table), piece.headers, piece.from_report)
 
 

@@ -1,4 +1,5 @@
-"""The data the pages show: one store per data version (a resource) and each named query's result per data
+"""The data the pages show: the stores of the data directory, shared by every session (`data.serving`: the
+newest store ready answers while the next version's is built), and each named query's result per store
 version, filters and values (cached data), so a rerun that changes nothing runs no SQL."""
 
 from __future__ import annotations
@@ -11,41 +12,63 @@ import streamlit as st
 
 from innovisits.data.config import ConfigError, data_location, location
 from innovisits.data.filters import Filters
+from innovisits.data.serving import Stores
 from innovisits.data.store import DataError, Store, data_version
 from innovisits.ui.language import t
 
+WAIT_KEY = "data_wait_for_newest"  # set by `changed`: this session's next store is the newest version
+SHOWN_KEY = "data_shown"  # this session shows data: it keeps being answered while the next version is built
 
-@st.cache_resource(max_entries=1, show_spinner=False)
-def _store(directory: str, version: tuple) -> Store:
-    """One loaded store per data version; a new file in the data directory makes a new one."""
-    return Store(location(directory))
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _stores(directory: str) -> Stores:
+    """One set of stores per data directory for the whole server (a server has one; tests have many)."""
+    return Stores(location(directory))
 
 
 def store() -> Store:
+    """The newest store ready: a session that shows data is answered from the previous data version while
+    the next one is built, and switches to it on the rerun after; a new session (a page opened or reloaded)
+    and the session that changed the data (`changed`) wait for the newest version."""
     directory = data_location()
-    return _store(str(directory), data_version(directory))
+    wait = st.session_state.pop(WAIT_KEY, False) or SHOWN_KEY not in st.session_state
+    found = _stores(str(directory)).current(data_version(directory), wait=wait)
+    st.session_state[SHOWN_KEY] = True
+    return found
+
+
+def changed() -> None:
+    """This session stored or withdrew data: its next page shows the data version that holds the change."""
+    st.session_state[WAIT_KEY] = True
+
+
+def arriving() -> bool:
+    """Whether a newer data version than the one shown is being built."""
+    directory = data_location()
+    return _stores(str(directory)).arriving(store(), data_version(directory))
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
-def _query(directory: str, version: tuple, name: str, filters: Filters, values: tuple) -> pd.DataFrame:
-    return _store(directory, version).execute(name, filters, **dict(values)).df()
+def _query(directory: str, version: tuple, name: str, filters: Filters, values: tuple, _store: Store) -> pd.DataFrame:
+    return _store.execute(name, filters, **dict(values)).df()
 
 
 def query(name: str, filters: Filters | None = None, **values: Any) -> pd.DataFrame:
-    """A named query's result as a DataFrame, cached per data version, filters and values."""
-    directory = data_location()
-    return _query(str(directory), data_version(directory), name, filters or Filters(), tuple(sorted(values.items())))
+    """A named query's result as a DataFrame, cached per version of the store that answers, filters and
+    values."""
+    found = store()
+    return _query(str(found.data_dir), found.version, name, filters or Filters(), tuple(sorted(values.items())), found)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _derived(directory: str, version: tuple, name: str, _compute: Callable[[Store], Any]) -> Any:
-    return _compute(_store(directory, version))
+def _derived(directory: str, version: tuple, name: str, _compute: Callable[[Store], Any], _store: Store) -> Any:
+    return _compute(_store)
 
 
 def derived(name: str, compute: Callable[[Store], Any]) -> Any:
-    """`compute(store)` cached per data version under `name`: for results built from several queries."""
-    directory = data_location()
-    return _derived(str(directory), data_version(directory), name, compute)
+    """`compute(store)` cached per store version under `name`: for results built from several queries."""
+    found = store()
+    return _derived(str(found.data_dir), found.version, name, compute, found)
 
 
 # Pages that keep working when a data file cannot be read: they say which (data quality), or let staff

@@ -4,6 +4,7 @@ menu (clicking a bar cross-filters every page), tables in the page's language, a
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
@@ -16,7 +17,7 @@ from innovisits.data.config import data_location, is_sample
 from innovisits.data.store import Store
 from innovisits.export import formats
 from innovisits.i18n import formatting
-from innovisits.report import filter_line, views
+from innovisits.report import charts, filter_line, views
 from innovisits.ui import briefing
 from innovisits.ui.data import load, query
 from innovisits.ui.language import lang, name, t
@@ -150,7 +151,23 @@ def chart(fig: go.Figure, data: pd.DataFrame, *, key: str, filter_names: tuple[s
         export_menu(key, fig, data)
         briefing.button(key, fig, data, filters())
     with st.expander(t("data_table"), icon=":material/table:"):
-        _dataframe(data)
+        grid(data)
+
+
+def department_bars(departments: pd.DataFrame, *, title_key: str, key: str, limit: int | None = None) -> None:
+    """Delegates per department as ranked bars, the departments filtered strong; a click filters every page by
+    the department (the Overview's top ten and Departmental participation's whole list)."""
+    ranked = charts.ranked_bars(
+        departments,
+        key="department",
+        label=name("department"),
+        value="delegates",
+        title=t(title_key),
+        lang=lang(),
+        limit=limit,
+        selected=filters().departments,
+    )
+    chart(ranked, departments, key=key, filter_names=("departments",))
 
 
 # Free text that would push the numbers off a laptop screen: a column of fixed width (the cell shows the
@@ -158,10 +175,13 @@ def chart(fig: go.Figure, data: pd.DataFrame, *, key: str, filter_names: tuple[s
 LONG_TEXT = ("host", "title", "notes", "follow_up_note")
 
 
-def _dataframe(df: pd.DataFrame, *, codes: bool = True, hide: tuple[str, ...] = ()) -> None:
+def grid(
+    df: pd.DataFrame, *, codes: bool = True, hide: tuple[str, ...] = (), widths: Mapping[str, int] | None = None
+) -> None:
     """A query result as a grid in the current language: dates written the language's way (still sorted as
-    dates), counts with thousands separators, long text in fixed-width columns; codes only where `codes` (not
-    in a list that is read rather than looked up), the `hide` columns left out."""
+    dates), counts with thousands separators, long text in fixed-width columns (`widths`: pixels by column,
+    either language's, so a wide table fits a laptop); codes only where `codes` (not in a list that is read
+    rather than looked up), the `hide` columns left out."""
     shown, headers = _localised(df)
     config: dict[str, Any] = {}
     for column in shown.columns:
@@ -174,6 +194,9 @@ def _dataframe(df: pd.DataFrame, *, codes: bool = True, hide: tuple[str, ...] = 
             config[header] = st.column_config.DateColumn(format=formatting.table_format(lang()))
         elif pd.api.types.is_integer_dtype(shown[column]):
             config[header] = st.column_config.NumberColumn(format="localized")
+        base = column.removesuffix("_en").removesuffix("_zh")
+        if widths and base in widths:
+            config[header] = {**config.get(header, {}), "width": widths[base]}
     hidden = {headers.get(c, c) for c in shown.columns if c in hide}
     if not codes:
         hidden |= {headers.get(c, c) for c in shown.columns if headers.get(c, c).startswith(t("col_code"))}
@@ -181,18 +204,19 @@ def _dataframe(df: pd.DataFrame, *, codes: bool = True, hide: tuple[str, ...] = 
     st.dataframe(shown.rename(columns=headers), hide_index=True, column_config=config, column_order=order)
 
 
-def table(data: pd.DataFrame, *, key: str, hide: tuple[str, ...] = ()) -> None:
-    """A list of query results to read (localised, names without their codes, the `hide` columns left out),
-    with its CSV/XLSX export of every column."""
-    _dataframe(data, codes=False, hide=hide)
+def table(data: pd.DataFrame, *, key: str, hide: tuple[str, ...] = (), widths: Mapping[str, int] | None = None) -> None:
+    """A list of query results to read (localised, names without their codes, the `hide` columns left out,
+    `widths` in pixels by column), with its CSV/XLSX export of every column."""
+    grid(data, codes=False, hide=hide, widths=widths)
     export_menu(key, None, data)
 
 
-def export_menu(key: str, fig: go.Figure | None, data: pd.DataFrame | None) -> None:
+def export_menu(key: str, fig: go.Figure | None, data: pd.DataFrame | None, *, says_filters: bool = False) -> None:
     """An Export menu: the chart as PNG/SVG and the table exactly as shown as CSV/XLSX. Each file is made
-    only when its button is clicked (rendering an image starts a browser: seconds, not every rerun)."""
+    only when its button is clicked (rendering an image starts a browser: seconds, not every rerun). A figure
+    that `says_filters` already names the filters it was drawn with (a slide's); any other gets the active ones."""
     shown = localised_table(data) if data is not None else None
-    if fig is not None:  # the file says what it shows: the active filters as the chart's subtitle
+    if fig is not None and not says_filters:  # the file says what it shows: the filters as the subtitle
         fig = formats.with_subtitle(fig, filter_line.filter_line(active_filters(), lang()))
     files = {
         "png": (fig is not None, partial(formats.image, fig, "png"), ":material/image:"),

@@ -150,7 +150,8 @@ def controls(number: int, total: int, slide: slides.Slide) -> None:
             width=110,
         )
         if slide.figure is not None or slide.data is not None:
-            ui.export_menu(f"slide-{number}-{slide.name}", slide.figure, slide.data)
+            image = pack.slide_chart(slide) if slide.figure is not None else None
+            ui.export_menu(f"slide-{number}-{slide.name}", image, slide.data, says_filters=True)
         if requested():  # no sidebar in presenter mode: the pack is offered here
             pack_panel(st.container(width="content"))
             st.button(ui.t("present_exit"), on_click=leave, icon=":material/close_fullscreen:", key="present_exit")
@@ -158,6 +159,9 @@ def controls(number: int, total: int, slide: slides.Slide) -> None:
             st.button(ui.t("present_open"), on_click=enter, icon=":material/slideshow:", key="present_enter")
             if chosen := len(briefing.chosen()):
                 st.caption(ui.t(f"briefing_chosen_{formatting.plural_form(chosen, ui.lang())}", count=chosen))
+            if waiting := briefing.undrawn():
+                st.caption(ui.t(f"briefing_undrawn_{formatting.plural_form(waiting, ui.lang())}", count=waiting))
+            if chosen or waiting:
                 st.button(ui.t("briefing_reset"), on_click=briefing.reset, icon=":material/restart_alt:")
     if on:
         _auto_advance(number, total, every)

@@ -13,6 +13,7 @@ from innovisits import ui
 from innovisits.data.config import data_dir
 from innovisits.ingest import reference
 from innovisits.ingest.rules import CITY, DEPARTMENT
+from innovisits.ui.data import changed
 from innovisits.ui.upload import DONE_KEY
 
 _CHINESE = re.compile(r"[\u3400-\u9fff]")
@@ -77,6 +78,7 @@ def _store(action: object, **params: str) -> None:
     if stored.batch_id is None:
         st.info(ui.t("reference_unchanged"), icon=":material/info:")
         return
+    changed()
     st.session_state[DONE_KEY] = ui.t(f"reference_stored_{stored.action}", batch=stored.batch_id, **params)
     st.rerun()
 

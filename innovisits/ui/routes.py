@@ -8,11 +8,12 @@ from pathlib import Path
 import streamlit as st
 
 from innovisits.data.store import Store
-from innovisits.ui import auth, presenter, sidebar
-from innovisits.ui.data import PAGES_WITHOUT_DATA, load, load_or_stop
+from innovisits.ui import auth, briefing, presenter, sidebar
+from innovisits.ui.data import PAGES_WITHOUT_DATA, arriving, load, load_or_stop
 from innovisits.ui.language import t
 
 PAGES_DIR = Path(__file__).resolve().parents[2] / "pages"
+HEADINGS_STYLE = Path(__file__).parent / "static" / "headings.css"  # a constant: st.html gets no data
 # (script in pages/, title key, icon): the dashboard, then the insights.
 DASHBOARD = [
     ("overview", "page_overview", ":material/dashboard:"),
@@ -60,14 +61,19 @@ def menu() -> list[st.Page]:
 def run() -> None:
     """Presenter mode (the slides alone), or the menu with the language choice, filters and presenter
     entry in the sidebar; then the chosen page."""
+    st.html(HEADINGS_STYLE)  # style only: Streamlit puts it in its event container, not among the page's elements
     if presenter.requested():
         sidebar.keep_choices()
         navigation = st.navigation([page("presenter", "present_open", ":material/slideshow:")], position="hidden")
+        briefing.sync_url()
         navigation.run()
         return
     sidebar.language_selector()
     navigation = st.navigation(menu(), expanded=True)
+    briefing.sync_url()  # the charts chosen for the briefing, kept in the URL like the filters
     if isinstance(load(), Store):
+        if arriving():  # served from the previous version meanwhile; the next page after it is built shows it
+            st.sidebar.caption(t("data_arriving"))
         sidebar.sidebar_filters()
         presenter.sidebar()
     elif navigation.url_path not in PAGES_WITHOUT_DATA:  # those say what is wrong, or need no data

@@ -17,6 +17,7 @@ from innovisits.ingest import templates
 from innovisits.ingest.batches import DependedOnError, StaleError, UndoError, WriteError, commit, undo, why_off
 from innovisits.ingest.plan import Plan, Upload, prepare
 from innovisits.ingest.rules import TABLES
+from innovisits.ui.data import changed
 
 ROUND_KEY = "upload_round"  # a new uploader (empty) after each stored upload
 SHOWN_KEY = "upload_shown"  # fingerprint of the preview the person saw
@@ -161,7 +162,9 @@ def preview(plan: Plan) -> None:
     )
     if "visits" in plan.new:
         st.markdown(f"**{ui.t('upload_new_visits')}**")
-        st.dataframe(ui.localised_table(plan.new["visits"]), hide_index=True)
+        # as the dashboard's tables show visits (dates the language's way, text in the page's language), in
+        # widths that keep every column in view beside the sidebar on a laptop
+        ui.grid(plan.new["visits"], widths={"host": 160, "title": 180, "notes": 160})
 
 
 def _changes(plan: Plan) -> None:
@@ -215,6 +218,7 @@ def confirm(plan: Plan, user: str) -> None:
         + [ui.t("history_corrected", count=sum(plan.corrected.values()))] * any(plan.corrected.values())
     )
     st.session_state.pop(CORRECTIONS_KEY, None)
+    changed()  # "the dashboard shows it now": this session waits for the version that holds it
     st.session_state[DONE_KEY] = ui.t("upload_stored", batch=batch, summary=added)
     st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1
     st.rerun()
@@ -273,6 +277,7 @@ def history(user: str) -> None:
         except WriteError as error:
             st.error(ui.t(f"upload_write_{error.code}", detail=error.detail), icon=":material/block:")
             return
+        changed()
         st.session_state[DONE_KEY] = ui.t("history_withdrawn_done", batch=batch)
         st.session_state.pop("history_sure", None)
         st.rerun()

@@ -1,9 +1,8 @@
--- An uploaded CSV file as text, every column named by position (c0, c1, ...), numbered as a spreadsheet
--- numbers rows (row 1 is the header). Read in one thread so the numbers follow the file; a line may be as
--- long as the file ($max_line_size: a long quoted note is not an error).
-select
-    row_number() over () + 1 as _row,
-    *,
+-- An uploaded CSV file as text, every column named by position (c0, c1, ...), in the file's order (the
+-- rowid of the table it goes into numbers the rows). $parallel: both threads read (only for a file without
+-- quotes: the parallel reader cannot take a quoted line break). A line may be as long as the file
+-- ($max_line_size: a long quoted note is not an error).
+select *
 from read_csv(
     $path,
     header = true,
@@ -14,6 +13,6 @@ from read_csv(
     escape = '"',
     encoding = 'utf-8',
     null_padding = true,
-    parallel = false,
+    parallel = $parallel,
     max_line_size = $max_line_size
 )

@@ -115,3 +115,32 @@ def test_briefing_pack_from_presenter_mode_in_chinese(known):
     assert not at.exception
     labels = [b.proto.label for b in at.get("download_button")]
     assert "下載 PowerPoint（PPTX）" in labels and "下載 PDF" in labels
+
+
+def test_the_briefing_choice_is_kept_in_the_url(known):
+    """Two charts added in order: the URL names them, and a new session from that URL (a reload, a shared link)
+    presents the same two charts, in that order, between the title and the sources."""
+    at = app({})
+    at.switch_page("../../pages/participation.py").run()
+    at.button(key="participation_kinds_brief").click().run()
+    at.button(key="participation_departments_brief").click().run()
+    references = at.query_params["brief"]
+    assert [r.rpartition(".")[0] for r in references] == ["participation_kinds", "participation_departments"]
+    shared = app({"present": "1", "slide": "2", "brief": references})
+    assert shown(shared)[:2] == ("Delegates by department kind", "2 / 4")
+    shared.button(key="present_next").click().run()
+    assert shown(shared)[:2] == ("Delegates by department", "3 / 4")
+    assert shared.query_params["brief"] == references
+
+
+def test_a_chosen_chart_the_server_forgot_is_drawn_again_by_its_page(known):
+    at = app({"brief": "participation_kinds.0000000000000000"})
+    at.switch_page("../../pages/presenter.py").run()
+    assert shown(at)[1] == "1 / 6"  # nothing drawn yet: the default sequence, and a note saying why
+    assert "One more chosen chart shows once you open its page again." in [c.value for c in at.caption]
+    at.switch_page("../../pages/participation.py").run()
+    assert at.button(key="participation_kinds_brief").label == "Remove from briefing"
+    at.switch_page("../../pages/presenter.py").run()
+    assert shown(at)[:2] == ("InnoVisits", "1 / 3")
+    assert at.query_params["brief"] != "participation_kinds.0000000000000000"
+    assert at.query_params["brief"].startswith("participation_kinds.")

@@ -1,6 +1,7 @@
 // What a person would notice, measured in the page (tests/browser/test_what_people_see.py): tick labels of a
-// chart on top of each other (any two, the same axis included), button labels cut short, and each chart over
-// time's periods as drawn (read from the figure's own data, which plotly keeps on the element).
+// chart on top of each other (any two, the same axis included), button labels cut short, each chart over
+// time's periods as drawn (read from the figure's own data, which plotly keeps on the element), tables wider
+// than their box (a column off to the side) and headings whose last line holds one character.
 () => {
   const box = (e) => e.getBoundingClientRect();
   const name = (e) => JSON.stringify((e.textContent || "").trim().slice(0, 40));
@@ -42,5 +43,44 @@
       series.push({ chart: title, trace: trace.name || "", x: Array.from(trace.x, String), y: Array.from(trace.y) });
     }
   }
-  return { overlaps, truncated, series };
+  // A table (glide-data-grid) draws its header on a canvas; the columns' total width is the width of its
+  // scroller's content. Every column header lies within the table's visible box when that total fits in it.
+  const tables = [];
+  for (const grid of document.querySelectorAll("[data-testid=stMain] [data-testid=stDataFrame]")) {
+    if (!grid.offsetParent) continue; // in a closed "numbers behind this chart" panel
+    const scroller = grid.querySelector(".dvn-scroller");
+    const columns = grid.querySelector(".dvn-stack > div");
+    if (!scroller || !columns) continue;
+    const wide = box(columns).width;
+    if (wide > scroller.clientWidth + 1) {
+      const names = [...grid.querySelectorAll("thead th")].map((h) => h.textContent).join(", ");
+      tables.push(`columns ${Math.round(wide)} px wide in a ${scroller.clientWidth} px table (seen: ${names})`);
+    }
+  }
+  // Each heading's lines, from the boxes of its characters (Range.getClientRects): a character starts a new
+  // line when it sits below the previous one. The last line must hold more than one character.
+  const lone = [];
+  for (const heading of document.querySelectorAll("[data-testid=stMain] :is(h1, h2, h3)")) {
+    if (!heading.offsetParent) continue;
+    const lines = [];
+    let previous = null;
+    const walker = document.createTreeWalker(heading, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (let at = 0; at < node.length; ) {
+        const character = String.fromCodePoint(node.data.codePointAt(at));
+        const range = document.createRange();
+        range.setStart(node, at);
+        range.setEnd(node, (at += character.length));
+        const rect = range.getClientRects()[0];
+        if (!character.trim() || !rect || rect.width === 0) continue;
+        if (!previous || rect.top >= previous.top + previous.height / 2) lines.push("");
+        lines[lines.length - 1] += character;
+        previous = rect;
+      }
+    }
+    if (lines.length > 1 && [...lines.at(-1)].length < 2) {
+      lone.push(`${heading.tagName} ${name(heading)}: last line ${JSON.stringify(lines.at(-1))}`);
+    }
+  }
+  return { overlaps, truncated, series, tables, lone };
 }

@@ -43,6 +43,7 @@
   const texts = [
     "[data-testid=stMetricLabel] p",
     "[data-testid=stMetricValue]",
+    "[data-testid=stMetricValue] div", // the value's own box, which ends in "…" when cut
     "[data-testid=stWidgetLabel] p",
     "[data-testid=stCaptionContainer]",
     "h1",

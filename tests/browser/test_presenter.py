@@ -129,7 +129,7 @@ def test_slides_page_buttons_are_whole_at_1366(page: Page, known_server: kit.Ser
 
 def test_add_to_briefing_then_present_the_chosen_chart(page: Page, known_server: kit.Server):
     """A chart from a page and one from an insight page, added in that order: presenter mode shows the title,
-    those two charts in order, then the sources; the chart slide says its filters."""
+    those two charts in order, then the sources; the chart slide says its filters; a reload keeps them."""
     kit.open_page(page, known_server.url, "participation")
     chart_title = "Delegates by department kind"
     page.get_by_test_id("stMain").get_by_role("button", name="Add to briefing").nth(1).click()
@@ -139,7 +139,14 @@ def test_add_to_briefing_then_present_the_chosen_chart(page: Page, known_server:
     kit.wait_for_run(page)
     page.get_by_test_id("stMain").get_by_role("button", name="Add to briefing").first.click()
     kit.wait_for_run(page)
-    expect(page.get_by_test_id("stMain").get_by_role("button", name="Remove from briefing")).to_have_count(1)
+    remove = page.get_by_test_id("stMain").get_by_role("button", name="Remove from briefing")
+    expect(remove).to_have_count(1)
+    page.go_back()  # Back undoes the addition (the URL holds the choice), Forward redoes it
+    kit.wait_for_run(page)
+    expect(remove).to_have_count(0)
+    page.go_forward()
+    kit.wait_for_run(page)
+    expect(remove).to_have_count(1)
     kit.sidebar(page).get_by_role("button", name="Present").click()
     kit.wait_for_run(page)
     expect_slide(page, "1 / 4")
@@ -153,3 +160,10 @@ def test_add_to_briefing_then_present_the_chosen_chart(page: Page, known_server:
     kit.wait_for_run(page)
     expect(page.locator("h1").first).to_contain_text("month")
     assert not page.evaluate(TICK_OVERLAPS)
+    page.reload()  # a new session: the URL keeps the chosen charts, in order
+    kit.wait_for_run(page)
+    expect_slide(page, "3 / 4")
+    expect(page.locator("h1").first).to_contain_text("month")
+    page.keyboard.press("PageUp")
+    expect_slide(page, "2 / 4")
+    expect(page.locator("h1").first).to_have_text(chart_title)

@@ -1,5 +1,6 @@
 """A staff member's upload as a person does it: sign in on the sign-in page, open Upload data from the menu,
-pick the file in the real file chooser, read the preview, confirm, and see the new numbers on the Overview."""
+pick the file in the real file chooser, read the preview (every column in view), confirm, and see the new
+numbers on the Overview."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from tests import ingest_files, known_data
 from tests.browser import kit
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+GEOMETRY_JS = Path(__file__).with_name("geometry.js")
 PASSWORD = "a long test passphrase"  # a dummy account that exists only in this test's temporary secrets file
 
 
@@ -56,6 +58,9 @@ def test_staff_sign_in_upload_and_see_the_new_visit(page: Page, staff_server: ki
     kit.wait_for_run(page)
     confirm = page.get_by_role("button", name="Store this upload")
     expect(confirm).to_be_visible()
+    # the preview's tables beside the sidebar at 1366 px: every column in view (tests/browser/geometry.js)
+    wide = page.evaluate(GEOMETRY_JS.read_text(encoding="utf-8"))["tables"]
+    assert not wide, "\n".join(wide)
     confirm.click()
     # A person waits for the confirmation before moving on; the click's rerun may not have started yet.
     expect(page.get_by_text("The dashboard shows it now.")).to_be_visible(timeout=kit.RUN_TIMEOUT_MS)

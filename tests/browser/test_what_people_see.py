@@ -1,6 +1,7 @@
 """What a person sees on every dashboard page, in Chromium over the known data set, in both languages, at the
 phone (390 px), laptop (1366 px) and projector (1920 px) widths: no two tick labels of a chart on top of each
-other, no button label cut short, every chart over time with a point for each period (zeros included, named
+other, no button label cut short, no heading ending on a line of one character, every table column in view
+at 1366 px, every chart over time with a point for each period (zeros included, named
 in the language), the active filters under the title (each removable on its own), Back undoing a filter
 change, a clicked bar highlighted among the others, and axe-core clean on every page (sign-in included).
 Presenter mode and the staff pages are tested elsewhere. One server for the module; one page load per page
@@ -57,6 +58,11 @@ def test_labels_fit_at_every_width(page: Page, known_server: kit.Server, name: s
         seen = geometry(page)
         assert not seen["overlaps"], f"{window}: tick labels overlap:\n" + "\n".join(seen["overlaps"])
         assert not seen["truncated"], f"{window}: buttons cut short:\n" + "\n".join(seen["truncated"])
+        assert not seen["lone"], f"{window}: a heading ends on one character:\n" + "\n".join(seen["lone"])
+        problems = kit.layout_problems(page)  # text and numbers cut short, charts out of the window
+        assert not problems, f"{window}:\n" + "\n".join(problems)
+        if window == "laptop":  # beside the sidebar, every column of every table in view, no sideways scroll
+            assert not seen["tables"], f"{window}: table columns out of view:\n" + "\n".join(seen["tables"])
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -107,13 +113,19 @@ def test_a_clicked_bar_stays_among_the_others_highlighted(page: Page, known_serv
     kit.click_bar(page, chart, "Fire Services Department")
     expect(page).to_have_url(re.compile(r"[?&]dept=FSD"))
     expect(chart.locator(".barlayer .point").first).to_be_attached()
-    # the rerun's figure, once plotly has drawn it (its data holds the opacities)
-    chart.locator(".js-plotly-plot").evaluate(
-        "plot => plot.data && plot.data[0] ? true : new Promise(r => plot.on('plotly_afterplot', () => r(true)))"
-    )
-    bars = chart.locator(".js-plotly-plot").evaluate(
-        "plot => Array.from(plot.data[0].customdata, (key, i) => [key, plot.data[0].marker.opacity[i]])"
-    )
+    # the rerun's figure once plotly has drawn it (its data holds the opacities), looked up afresh on every poll:
+    # the rerun may replace the chart's element, and plotly fills a new one only when it draws
+    bars = page.wait_for_function(
+        """title => {
+            const chart = [...document.querySelectorAll('[data-testid=stPlotlyChart]')]
+                .find(c => c.textContent.includes(title));
+            const trace = chart?.querySelector('.js-plotly-plot')?.data?.[0];
+            return Array.isArray(trace?.marker?.opacity)
+                && Array.from(trace.customdata, (key, i) => [key, trace.marker.opacity[i]]);
+        }""",
+        arg="Departments with most delegates",
+        timeout=kit.RUN_TIMEOUT_MS,
+    ).json_value()
     assert sorted(bars) == [["EMSD", 0.3], ["FSD", 1], ["HA", 0.3], ["HKUST", 0.3]]
     page.go_back()
     kit.wait_for_run(page)

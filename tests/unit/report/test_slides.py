@@ -164,3 +164,20 @@ def test_many_rows_get_one_line_labels_in_smaller_type():
     assert fig.layout.yaxis.tickfont.size * 1.35 <= 600 / 20
     few = charts.fit_slide_labels(go.Figure(go.Bar(x=[1] * 3, y=names[:3], orientation="h")))
     assert few.data[0].y[0] == "The Hong Kong University of<br>Science and Technology 0"
+
+
+def test_a_slides_image_says_its_title_and_filters(query):
+    """The slide's PNG/SVG export (`pack.slide_chart`): the slide's title, and the filters it was drawn with
+    as the subtitle: Shenzhen for the deck's own slides, the chosen chart's own filters for a chosen chart."""
+    from innovisits.export import pack
+
+    shown = deck(query, "zh", cities=["Shenzhen"])["participation"]
+    image = pack.slide_chart(shown)
+    assert image.layout.title.text == "部門參與"
+    assert image.layout.title.subtitle.text == "篩選：城市：深圳"
+    bars = shown.figure
+    chosen = (
+        slides.ChosenChart("a", "Top", bars, query("summary", Filters()), Filters().with_values(kinds=["academia"])),
+    )
+    built = slides.build(query, Filters().with_values(cities=["Shenzhen"]), "en", chosen=chosen).slides
+    assert pack.slide_chart(built[1]).layout.title.subtitle.text == "Filters: Department kinds: Academia"
