@@ -2,8 +2,9 @@
 -- city), at most $limit rows. Every visits column is listed, so the table exported from a page uploads again.
 with
 
-shown as (
-    select *
+-- The keys first (so the newest are found among narrow rows), then their visits' text columns.
+shown_keys as (
+    select vk
     from filtered_visits($date_from, $date_to, $cities, $departments, $kinds, $categories)
     where $search is null
         or contains(
@@ -14,9 +15,21 @@ shown as (
     limit $limit
 ),
 
+shown as (
+    select * from visit_facts where vk in (select vk from shown_keys)
+),
+
+-- Delegates of the shown visits from the chosen departments / kinds (all of them with no department filter),
+-- read from the shown visits' rows only.
 delegates_per_visit as (
-    select * from delegates_per_visit($date_from, $date_to, $cities, $departments, $kinds)
-    where vk in (select vk from shown)
+    select
+        vk,
+        sum(delegates)::bigint as delegates,
+        count(*) as department_count,
+    from delegation_facts
+    where vk in (select vk from shown_keys)
+        and dk in (select dk from chosen_departments($departments, $kinds))
+    group by vk
 ),
 
 final as (

@@ -11,7 +11,7 @@ delegates_per_set as (
     select
         cs,
         sum(delegates) as delegates,
-    from filtered_delegations($date_from, $date_to, $cities, $departments, $kinds, $categories)
+    from filtered_delegation_cells($date_from, $date_to, $cities, $departments, $kinds, $categories)
     where $departments is not null or $kinds is not null
     group by cs
 ),

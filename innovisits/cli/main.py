@@ -1,6 +1,6 @@
 """`python -m innovisits VERB ...`: the command line. Each verb lives in its own module of `innovisits.cli`;
-every verb's module is imported to build the help, and each imports its heavy dependencies (pandas,
-plotly) inside `run`, so the CLI starts fast and never imports Streamlit."""
+only the verb asked for is imported (the list of verbs and their help is below), and each imports its heavy
+dependencies (pandas, plotly) inside `run`, so the CLI starts fast and never imports Streamlit."""
 
 from __future__ import annotations
 
@@ -30,13 +30,15 @@ VERBS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
     parser = argparse.ArgumentParser(prog="python -m innovisits", description=__doc__)
     verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
     modules = {}
     for verb, (module_name, help_text) in VERBS.items():
-        module = importlib.import_module(f"innovisits.cli.{module_name}")
-        modules[verb] = module
-        module.add_arguments(verbs.add_parser(verb, help=help_text, description=help_text))
+        sub = verbs.add_parser(verb, help=help_text, description=help_text)
+        if verb in argv[:1]:  # only the verb asked for: importing all of them took longer than a summary's query
+            modules[verb] = importlib.import_module(f"innovisits.cli.{module_name}")
+            modules[verb].add_arguments(sub)
     args = parser.parse_args(argv)
     try:
         return modules[args.verb].run(args)

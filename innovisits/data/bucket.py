@@ -25,8 +25,6 @@ from datetime import UTC, datetime
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
-from fsspec.asyn import sync
-
 from innovisits.data.config import ConfigError
 from innovisits.data.lock import BOOKKEEPING_DIR
 
@@ -141,6 +139,8 @@ def manifest(url: str, etag: str | None = None) -> Manifest:
             response["Body"].close()
 
     with reaching(url):
+        from fsspec.asyn import sync  # fsspec (asyncio, ssl) only where a bucket is read: local processes start faster
+
         try:
             return sync(fs.loop, get)
         except FileNotFoundError:

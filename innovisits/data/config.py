@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 QUERIES_DIR = PROJECT_DIR / "queries"
@@ -91,6 +93,7 @@ MAX_UPLOAD_ROWS = 1_000_000  # rows in one upload, all files together
 
 def max_upload_bytes() -> int:
     """The upload size limit: Streamlit's `server.maxUploadSize` (MB), so the page and the ingest agree."""
+    import tomllib  # here: a process that never uploads does not pay for the TOML parser
 
     settings = tomllib.loads(STREAMLIT_CONFIG.read_text(encoding="utf-8"))
     return int(settings.get("server", {}).get("maxUploadSize", 200)) * 1024 * 1024
@@ -130,6 +133,8 @@ DEFAULT_TIMEZONE = "Asia/Hong_Kong"
 def timezone() -> ZoneInfo:
     """The time zone history and audit times are shown in: `INNOVISITS_TIMEZONE` (an IANA name such as
     `Asia/Hong_Kong` or `UTC`), else Hong Kong's. (The audit log itself keeps UTC.)"""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # here: only history and audit show local times
+
     name = os.environ.get(TIMEZONE_ENV, "").strip() or DEFAULT_TIMEZONE
     try:
         return ZoneInfo(name)

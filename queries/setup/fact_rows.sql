@@ -71,6 +71,13 @@ select distinct visit_date from visit_keys where vk in (select vk from facts_sco
 
 delete from delegation_totals where visit_date in (select visit_date from scoped_dates);
 
+create or replace temp table scoped_months as
+select distinct date_trunc('month', visit_date)::date as month from scoped_dates;
+
+delete from delegation_months where month in (select month from scoped_months);
+
+delete from delegation_month_totals where month in (select month from scoped_months);
+
 insert into visit_facts
 select
     v.*,
@@ -119,6 +126,31 @@ where visit_date in (select visit_date from scoped_dates)
 group by all
 order by visit_date, ck, dk;
 
+insert into delegation_months
+select
+    date_trunc('month', visit_date)::date as month,
+    ck,
+    dk,
+    cs,
+    count(*) as visits,
+    sum(delegates)::bigint as delegates,
+from delegation_facts
+where date_trunc('month', visit_date)::date in (select month from scoped_months)
+group by all
+order by month, ck, dk, cs;
+
+insert into delegation_month_totals
+select
+    month,
+    ck,
+    dk,
+    sum(visits)::bigint as visits,
+    sum(delegates)::bigint as delegates,
+from delegation_months
+where month in (select month from scoped_months)
+group by all
+order by month, ck, dk;
+
 insert into category_facts
 select
     c.vk,
@@ -142,5 +174,7 @@ drop table scoped_delegations;
 drop table scoped_categories;
 
 drop table scoped_dates;
+
+drop table scoped_months;
 
 drop table scoped_category_sets;

@@ -112,6 +112,28 @@ create or replace table delegation_totals (
     delegates bigint,
 );
 
+-- The same per calendar month (`month`: its first day), city, department and set of categories, for views with a
+-- category filter (a third of the delegation rows at 10^7 delegates) ...
+create or replace table delegation_months (
+    month date,
+    ck integer,
+    dk integer,
+    cs integer,
+    visits bigint,
+    delegates bigint,
+);
+
+-- ... and per month, city and department, for views without one (a few thousand rows). A date range's whole
+-- months are read from these; the days of a month it covers only in part from the daily rows (see
+-- filtered_delegation_totals).
+create or replace table delegation_month_totals (
+    month date,
+    ck integer,
+    dk integer,
+    visits bigint,
+    delegates bigint,
+);
+
 -- Categories seen, one row a visit and category (a repeated row counts once; the quality page reports it), with
 -- their visit's keys, delegates and departments, and the category's names.
 create or replace table category_facts (

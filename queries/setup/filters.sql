@@ -61,14 +61,34 @@ create macro chosen_category_sets(categories) as table
     from category_sets
     where has_category(cmask, shared_tks, categories);
 
--- Visits in the date range and cities that featured at least one of the chosen categories and had at least
--- one delegate from the chosen departments / kinds.
-create macro filtered_visits(date_from, date_to, cities, departments, kinds, categories) as table
+-- Visits in the date range and cities.
+create macro visits_between(date_from, date_to, cities) as table
     select *
     from visit_facts
     where (date_from is null or visit_date >= date_from)
         and (date_to is null or visit_date <= date_to)
-        and (cities is null or list_contains(cities, city))
+        and (cities is null or list_contains(cities, city));
+
+-- Visits in the date range and cities that featured at least one of the chosen categories and had at least
+-- one delegate from the chosen departments / kinds.
+create macro filtered_visits(date_from, date_to, cities, departments, kinds, categories) as table
+    select *
+    from visits_between(date_from, date_to, cities)
+    where departments is null and kinds is null and categories is null
+    union all
+    select *
+    from visits_between(date_from, date_to, cities)
+    where (departments is not null or kinds is not null) and categories is null
+        and has_department(dmask, shared_dks, departments, kinds)
+    union all
+    select *
+    from visits_between(date_from, date_to, cities)
+    where departments is null and kinds is null and categories is not null
+        and cs in (select cs from chosen_category_sets(categories))
+    union all
+    select *
+    from visits_between(date_from, date_to, cities)
+    where (departments is not null or kinds is not null) and categories is not null
         and cs in (select cs from chosen_category_sets(categories))
         and has_department(dmask, shared_dks, departments, kinds);
 
@@ -86,13 +106,31 @@ create macro filtered_delegations(date_from, date_to, cities, departments, kinds
     from delegation_facts
     where (date_from is null or visit_date >= date_from)
         and (date_to is null or visit_date <= date_to)
-        and ck in (select ck from city_keys where cities is null or list_contains(cities, city))
-        and dk in (select dk from chosen_departments(departments, kinds))
-        and cs in (select cs from chosen_category_sets(categories));
+        and (cities is null or ck in (select ck from city_keys where list_contains(cities, city)))
+        and ((departments is null and kinds is null) or dk in (select dk from chosen_departments(departments, kinds)))
+        and (categories is null or cs in (select cs from chosen_category_sets(categories)));
 
--- The same summed per day, city and department (`visits`, `delegates`), for views that need no visit keys:
--- without a category filter, from the totals.
-create macro filtered_delegation_totals(date_from, date_to, cities, departments, kinds, categories) as table
+-- A date range's whole calendar months: from `whole_months_from` (the first day of the first whole month) to
+-- before `whole_months_until` (the first day after the last whole month); none when the first is not before it.
+create macro whole_months_from(date_from) as
+    (date_trunc('month', date_from::date - interval 1 day) + interval 1 month)::date;
+
+create macro whole_months_until(date_to) as date_trunc('month', date_to::date + interval 1 day)::date;
+
+create macro in_whole_months(month, date_from, date_to) as
+    (date_from is null or month >= whole_months_from(date_from))
+    and (date_to is null or month < whole_months_until(date_to));
+
+-- The days of the range before its whole months (up to `first_days_until`) and after them (from
+-- `last_days_from`): they are read from daily rows, each part as one date range so only its days are scanned.
+create macro first_days_until(date_from, date_to) as
+    least(whole_months_from(date_from) - interval 1 day, date_to::date)::date;
+
+create macro last_days_from(date_from, date_to) as
+    greatest(whole_months_until(date_to), whole_months_from(date_from))::date;
+
+-- Delegations per day, city and department from the daily totals, in a date range (both ends given).
+create macro delegation_totals_between(day_from, day_to, cities, departments, kinds) as table
     select
         visit_date,
         ck,
@@ -100,19 +138,77 @@ create macro filtered_delegation_totals(date_from, date_to, cities, departments,
         visits,
         delegates,
     from delegation_totals
-    where categories is null
-        and (date_from is null or visit_date >= date_from)
-        and (date_to is null or visit_date <= date_to)
-        and ck in (select ck from city_keys where cities is null or list_contains(cities, city))
-        and dk in (select dk from chosen_departments(departments, kinds))
+    where visit_date >= day_from
+        and visit_date <= day_to
+        and (cities is null or ck in (select ck from city_keys where list_contains(cities, city)))
+        and ((departments is null and kinds is null) or dk in (select dk from chosen_departments(departments, kinds)));
+
+-- Filtered delegations summed per day (a month's first day for a whole month), city, department and set of
+-- categories (`visits`, `delegates`): whole months from the monthly totals, the other days from the facts.
+create macro filtered_delegation_cells(date_from, date_to, cities, departments, kinds, categories) as table
+    select
+        visit_date,
+        ck,
+        dk,
+        cs,
+        1::bigint as visits,
+        delegates::bigint as delegates,
+    from filtered_delegations(date_from, first_days_until(date_from, date_to), cities, departments, kinds, categories)
+    where date_from is not null
     union all
     select
         visit_date,
         ck,
         dk,
+        cs,
         1::bigint as visits,
         delegates::bigint as delegates,
-    from filtered_delegations(date_from, date_to, cities, departments, kinds, categories)
+    from filtered_delegations(last_days_from(date_from, date_to), date_to, cities, departments, kinds, categories)
+    where date_to is not null
+    union all
+    select
+        month as visit_date,
+        ck,
+        dk,
+        cs,
+        visits,
+        delegates,
+    from delegation_months
+    where in_whole_months(month, date_from, date_to)
+        and (cities is null or ck in (select ck from city_keys where list_contains(cities, city)))
+        and ((departments is null and kinds is null) or dk in (select dk from chosen_departments(departments, kinds)))
+        and (categories is null or cs in (select cs from chosen_category_sets(categories)));
+
+-- The same without the sets of categories (`visit_date`, `ck`, `dk`, `visits`, `delegates`), for views that
+-- need neither visit keys nor days: without a category filter, from the daily and monthly totals.
+create macro filtered_delegation_totals(date_from, date_to, cities, departments, kinds, categories) as table
+    select *
+    from delegation_totals_between(date_from, first_days_until(date_from, date_to), cities, departments, kinds)
+    where categories is null and date_from is not null
+    union all
+    select *
+    from delegation_totals_between(last_days_from(date_from, date_to), date_to, cities, departments, kinds)
+    where categories is null and date_to is not null
+    union all
+    select
+        month as visit_date,
+        ck,
+        dk,
+        visits,
+        delegates,
+    from delegation_month_totals
+    where categories is null
+        and in_whole_months(month, date_from, date_to)
+        and (cities is null or ck in (select ck from city_keys where list_contains(cities, city)))
+        and ((departments is null and kinds is null) or dk in (select dk from chosen_departments(departments, kinds)))
+    union all
+    select
+        visit_date,
+        ck,
+        dk,
+        visits,
+        delegates,
+    from filtered_delegation_cells(date_from, date_to, cities, departments, kinds, categories)
     where categories is not null;
 
 -- Delegates per visit from the chosen departments / kinds (visits without any are absent); with no
@@ -140,7 +236,7 @@ create macro filtered_visit_categories(date_from, date_to, cities, departments, 
     from category_facts
     where (date_from is null or visit_date >= date_from)
         and (date_to is null or visit_date <= date_to)
-        and ck in (select ck from city_keys where cities is null or list_contains(cities, city))
+        and (cities is null or ck in (select ck from city_keys where list_contains(cities, city)))
         and (categories is null or list_contains(categories, category_id))
         and has_department(dmask, shared_dks, departments, kinds);
 
@@ -178,3 +274,32 @@ create macro filtered_follow_ups(date_from, date_to, departments, kinds, categor
         and (departments is null or list_contains(departments, f.department))
         and (kinds is null or list_contains(kinds, d.kind))
         and (categories is null or list_contains(categories, f.category_id));
+
+-- The overview numbers in view: visits, delegates, departments, cities, categories, and the date span.
+create macro summary_numbers(date_from, date_to, cities, departments, kinds, categories) as table
+    with
+
+    visits_in_view as (
+        select * from filtered_visits(date_from, date_to, cities, departments, kinds, categories)
+    ),
+
+    delegations as (
+        select * from filtered_delegation_totals(date_from, date_to, cities, departments, kinds, categories)
+    ),
+
+    categories_seen as (
+        select * from filtered_visit_categories(date_from, date_to, cities, departments, kinds, categories)
+    ),
+
+    final as (
+        select
+            (select count(*) from visits_in_view) as visits,
+            (select coalesce(sum(delegates), 0)::bigint from delegations) as delegates,
+            (select count(distinct dk) from delegations) as departments,
+            (select count(distinct ck) from visits_in_view) as cities,
+            (select count(distinct tk) from categories_seen) as categories,
+            (select min(visit_date) from visits_in_view) as first_visit_date,
+            (select max(visit_date) from visits_in_view) as last_visit_date,
+    )
+
+    select * from final;

@@ -17,6 +17,14 @@ SUMMARIES = [
     (Filters(categories=("robotics",)), (2, 6, 3, 1, 1)),
     (Filters(categories=("smart_pv",), cities=("Dongguan",)), (1, 1, 1, 1, 1)),
     (Filters(cities=("Zhuhai",)), (0, 0, 0, 0, 0)),
+    # Date ranges read whole months from monthly totals and the other days from daily rows: a whole month, part
+    # of one month, parts of two around a whole one, open ends, with and without a category filter.
+    (Filters(date_from=date(2019, 2, 1), date_to=date(2019, 2, 28)), (1, 2, 2, 1, 2)),
+    (Filters(date_from=date(2019, 1, 15), date_to=date(2019, 1, 31)), (1, 3, 2, 1, 1)),
+    (Filters(date_from=date(2019, 1, 11), date_to=date(2019, 3, 15)), (3, 6, 4, 3, 3)),
+    (Filters(date_to=date(2019, 2, 5)), (3, 9, 4, 2, 3)),
+    (Filters(categories=("robotics",), date_from=date(2019, 1, 10), date_to=date(2019, 2, 4)), (1, 4, 3, 1, 1)),
+    (Filters(categories=("smart_pv",), date_from=date(2019, 2, 1)), (2, 3, 3, 2, 1)),
 ]
 
 

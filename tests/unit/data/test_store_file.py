@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from innovisits.data import sql
 from innovisits.data.filters import Filters
 from innovisits.data.store import Store
 from tests import known_data
@@ -34,6 +35,18 @@ def test_file_snapshot_answers_as_memory_does(known_dir: Path, files_for_all: Pa
     assert on_file.file is not None and on_file.file.parent == files_for_all
     assert {k: on_file.records("summary")[0][k] for k in ("visits", "delegates")} == {"visits": 4, "delegates": 10}
     assert answers(on_file) == answers(Store(known_dir, in_memory=True))
+
+
+def test_the_unfiltered_summary_is_stored(known_dir: Path, files_for_all: Path):
+    """Unfiltered, `summary` reads the row the snapshot stored (a fresh process plans no filter macro), which is
+    the computed answer; filtered, it is computed."""
+    on_file = Store(known_dir)
+    computed = sql.records(sql.run(on_file.con.cursor(), "summary", Filters().params()))
+    assert on_file.records("summary") == computed and computed[0]["visits"] == 4
+    in_memory = Store(known_dir, in_memory=True)
+    in_memory.con.execute("update stored_summary set visits = 99")
+    assert in_memory.records("summary")[0]["visits"] == 99
+    assert in_memory.records("summary", Filters(cities=("Shenzhen",)))[0]["visits"] == 2
 
 
 def test_a_second_open_reuses_the_file(known_csv_dir: Path, files_for_all: Path):
