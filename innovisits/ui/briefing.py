@@ -24,8 +24,13 @@ def chosen() -> tuple[ChosenChart, ...]:
     return tuple(_chosen().values())
 
 
-def _add(chart: ChosenChart) -> None:
-    _chosen()[chart.key] = chart
+def _add(key: str, fig: go.Figure, data: pd.DataFrame, filters: Filters) -> None:
+    _chosen()[key] = _chart(key, fig, data, filters)
+
+
+def _chart(key: str, fig: go.Figure, data: pd.DataFrame, filters: Filters) -> ChosenChart:
+    """The chart as drawn now (a copy of its figure: made only when chosen, not on every rerun)."""
+    return ChosenChart(key, fig.layout.title.text or key, go.Figure(fig), data, filters)
 
 
 def _remove(key: str) -> None:
@@ -39,9 +44,8 @@ def reset() -> None:
 
 def button(key: str, fig: go.Figure, data: pd.DataFrame, filters: Filters) -> None:
     """Add (or remove) the chart `key` as drawn now; a chart already chosen takes this drawing."""
-    chart = ChosenChart(key, fig.layout.title.text or key, go.Figure(fig), data, filters)
     if key in _chosen():
-        _chosen()[key] = chart
+        _chosen()[key] = _chart(key, fig, data, filters)
         st.button(
             t("briefing_remove"), on_click=_remove, args=(key,), icon=":material/playlist_remove:", key=f"{key}_brief"
         )
@@ -49,7 +53,7 @@ def button(key: str, fig: go.Figure, data: pd.DataFrame, filters: Filters) -> No
         st.button(
             t("briefing_add"),
             on_click=_add,
-            args=(chart,),
+            args=(key, fig, data, filters),
             icon=":material/playlist_add:",
             help=t("briefing_add_help"),
             key=f"{key}_brief",

@@ -192,11 +192,11 @@ def export_menu(key: str, fig: go.Figure | None, data: pd.DataFrame | None) -> N
     """An Export menu: the chart as PNG/SVG and the table exactly as shown as CSV/XLSX. Each file is made
     only when its button is clicked (rendering an image starts a browser: seconds, not every rerun)."""
     shown = localised_table(data) if data is not None else None
-    if fig is not None:  # the file says what it shows: the active filters as the chart's subtitle
-        fig = formats.with_subtitle(fig, filter_line.filter_line(active_filters(), lang()))
+    # The file says what it shows: the active filters as the chart's subtitle (the copy made on the click).
+    subtitle = filter_line.filter_line(active_filters(), lang()) if fig is not None else ""
     files = {
-        "png": (fig is not None, partial(formats.image, fig, "png"), ":material/image:"),
-        "svg": (fig is not None, partial(formats.image, fig, "svg"), ":material/polyline:"),
+        "png": (fig is not None, partial(_image, fig, subtitle, "png"), ":material/image:"),
+        "svg": (fig is not None, partial(_image, fig, subtitle, "svg"), ":material/polyline:"),
         "csv": (shown is not None, partial(formats.csv_bytes, shown), ":material/csv:"),
         "xlsx": (shown is not None, partial(formats.xlsx_bytes, shown), ":material/table_view:"),
     }
@@ -212,6 +212,10 @@ def export_menu(key: str, fig: go.Figure | None, data: pd.DataFrame | None) -> N
                     on_click="ignore",
                     icon=icon,
                 )
+
+
+def _image(fig: go.Figure, subtitle: str, fmt: str) -> bytes:
+    return formats.image(formats.with_subtitle(fig, subtitle), fmt)
 
 
 def plain(text: object) -> str:
