@@ -145,16 +145,35 @@ UNMET = """() => {
   if (document.fonts.status !== "loaded") unmet.push("fonts loading");
   return unmet;
 }"""
-# Drawn; after an action (`armed`), also a script run since it (any change of the script state: the page was
-# drawn when armed) — and then the moment is kept.
+# Drawn; after an action (`armed`), also after the run it started: the script state was seen to change, or (a
+# run quick enough that the page drew its states running and finished in one frame, so no change shows) the
+# server sent messages since the action and then none for 100 ms. Then the moment is kept.
 DRAWN = f"""(armed) => {{
-  if (({UNMET})().length) return false;
+  const timing = window.__innovisitsTiming, socket = window.__innovisitsSocket;
+  if (({UNMET})().length) {{
+    if (timing) timing.drawnSince = null;
+    return false;
+  }}
   if (!armed) return true;
-  const timing = window.__innovisitsTiming;
-  if (!timing || timing.changes === 0) return false;
-  timing.drawnAt = performance.now();
+  const now = performance.now();
+  if (timing.drawnSince === null || (socket && timing.drawnSince < socket.lastAt)) timing.drawnSince = now;
+  if (timing.changes === 0) {{
+    if (!socket || socket.messages === timing.messagesAtAction || now - socket.lastAt < 100) return false;
+  }}
+  timing.drawnAt = timing.drawnSince;
   return true;
 }}"""
+# Before the page loads (a context's init script): count the messages the server sends.
+SOCKET = """(() => {
+  const socket = (window.__innovisitsSocket = {messages: 0, lastAt: 0});
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", () => { socket.messages += 1; socket.lastAt = performance.now(); });
+    }
+  };
+})();"""
 # Before an action: watch the script state and the first input event (capture phase: before any handler).
 ARM = """() => {
   if (!window.__innovisitsTiming) {
@@ -165,7 +184,9 @@ ARM = """() => {
       window.addEventListener(type, () => { timing.actionAt ??= performance.now(); }, true);
     }
   }
-  Object.assign(window.__innovisitsTiming, {changes: 0, actionAt: null, drawnAt: null});
+  const messages = window.__innovisitsSocket?.messages ?? 0;
+  Object.assign(window.__innovisitsTiming, {changes: 0, actionAt: null, drawnAt: null, drawnSince: null,
+    messagesAtAction: messages});
 }"""
 
 
@@ -334,7 +355,9 @@ def measure(data_dir: Path, samples: int, log_file: Path, log: Callable[[str], N
         server_s = time.perf_counter() - started
         browser = launch(playwright)
         try:
-            page = browser.new_context(viewport=LAPTOP, locale="en-GB").new_page()
+            context = browser.new_context(viewport=LAPTOP, locale="en-GB")
+            context.add_init_script(SOCKET)
+            page = context.new_page()
             page.set_default_timeout(ACTION_TIMEOUT_MS)
             got = run_session(page, server.url, choices, samples, log)
         finally:
