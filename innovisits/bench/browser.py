@@ -260,12 +260,13 @@ def choose(page: Page, label_key: str, option: str) -> float:
 
 
 def clear_filters(page: Page) -> float:
+    """The sidebar's Clear filters button."""
     return timed(page, _sidebar(page).get_by_role("button", name=t("filter_clear", "en")).click)
 
 
-def open_page(page: Page, title_key: str, lang: str = "en") -> float:
-    """A page opened from the menu in the sidebar."""
-    link = page.get_by_test_id("stSidebarNav").get_by_role("link", name=t(title_key, lang), exact=True)
+def open_page(page: Page, title_key: str) -> float:
+    """A page opened from the menu in the sidebar (in English)."""
+    link = page.get_by_test_id("stSidebarNav").get_by_role("link", name=t(title_key, "en"), exact=True)
     return timed(page, link.click)
 
 
