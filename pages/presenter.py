@@ -9,10 +9,9 @@ from innovisits.ui import presenter as ui_present
 
 ui_present.style()
 ui.load_or_stop()
-context = slides.context(ui.query, ui.filters(), ui.lang())
 sequence = slides.sequence(briefing.chosen())
 number = ui_present.current(len(sequence))
-slide = slides.build_slide(context, sequence[number - 1])
+slide, sample = ui_present.build(sequence, number)
 
-ui_present.show(slide, number, len(sequence), context.is_sample)
+ui_present.show(slide, number, len(sequence), sample)
 ui_present.controls(number, len(sequence), slide)

@@ -33,6 +33,8 @@ ONE_ROUND_FROM = 10_000_000  # ... and from this size the layer and raw workers 
 ROUNDS = 2
 OPEN_ROUNDS = 5  # fresh `summary` and bare DuckDB processes, alternating: the medians count
 UPLOAD_ROWS = 1000  # delegates in the upload-to-visible batch
+BROWSER_SAMPLES = 20  # each action in the browser, the first time and again
+BROWSER_GOALS = {"sample": 0.5, "largest": 1.0}  # p95 seconds to the last chart drawn
 
 
 def machine() -> dict[str, Any]:
@@ -308,6 +310,14 @@ def ingest(work: Path, rows: int, rounds: int = ROUNDS) -> dict[str, Any]:
     }
 
 
+def browser_figure(data_dir: Path, samples: int, log_file: Path) -> dict[str, Any]:
+    """A dashboard server over `data_dir` driven by Chromium (`bench/browser.py`), in its own process: seconds
+    from each action to the last chart drawn, the first time and again (the query results cached)."""
+    args = (str(data_dir), "--samples", str(samples), "--log", str(log_file))
+    _, out = _process("innovisits.bench.browser", *args)
+    return json.loads(out.strip().splitlines()[-1])
+
+
 def slope(points: list[tuple[float, float]]) -> float | None:
     """The exponent k of y ~ x^k: least-squares slope of log y on log x (None without two sizes)."""
     logs = [(math.log(x), math.log(y)) for x, y in points if x > 0 and y > 0]
@@ -351,14 +361,16 @@ def bench(
     batches: int = BATCHES,
     rounds: int = ROUNDS,
     log: Callable[[str], None] = print,
+    browser_samples: int = BROWSER_SAMPLES,
 ) -> dict[str, Any]:
-    """Measure everything at every size; returns the report (`targets` holds the verdicts)."""
+    """Measure everything at every size; returns the report (`targets` holds the verdicts). No browser figure
+    when `browser_samples` is 0."""
     work.mkdir(parents=True, exist_ok=True)
     sizes = sorted(sizes)
     cache_setting = os.environ.get("INNOVISITS_CACHE_DIR")
     os.environ["INNOVISITS_CACHE_DIR"] = str(work / "cache")  # every worker's snapshot files, nobody else's
     try:
-        return _bench(sizes, work, combos, batches, rounds, log)
+        return _bench(sizes, work, combos, batches, rounds, log, browser_samples)
     finally:
         if cache_setting is None:
             os.environ.pop("INNOVISITS_CACHE_DIR")
@@ -367,7 +379,13 @@ def bench(
 
 
 def _bench(
-    sizes: list[int], work: Path, combos: int, batches: int, rounds: int, log: Callable[[str], None]
+    sizes: list[int],
+    work: Path,
+    combos: int,
+    batches: int,
+    rounds: int,
+    log: Callable[[str], None],
+    browser_samples: int,
 ) -> dict[str, Any]:
     report: dict[str, Any] = {"machine": machine(), "sizes": sizes, "runs": [], "latency": {}, "open": {}}
     started = time.perf_counter()
@@ -392,6 +410,11 @@ def _bench(
         "sample": cold_start(SAMPLE_DATA_DIR),
         str(largest): cold_start(work / f"p{largest}-parquet"),
     }
+    if browser_samples:
+        report["browser"] = {}
+        for key, data_dir in (("sample", SAMPLE_DATA_DIR), (str(largest), work / f"p{largest}-parquet")):
+            step(f"browser, {key}: {browser_samples} samples of each action")
+            report["browser"][key] = browser_figure(data_dir, browser_samples, work / f"server-{key}.log")
     small = max([s for s in sizes if s <= SMALL_FILES_MAX] or [sizes[0]])
     step(f"{batches:,} small files at {small:,} rows")
     report["small_files"] = small_files(work, data_set(work, small, "parquet"), small, batches, rounds)
@@ -461,7 +484,33 @@ def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
     upload = report["upload"]
     name = f"9 upload to visible, {upload['rows']:,} rows into {upload['size']:,}"
     out.append(_target(name, upload["visible_s"] if upload["shown"] else None, 3, True, " s"))
+    return out + browser_targets(report.get("browser", {}))
+
+
+def browser_targets(browser: dict[str, Any]) -> list[dict[str, Any]]:
+    """Target 10: each action's p95 in the browser, the first time its view is shown (the queries run)."""
+    out = []
+    for key, measured in browser.items():
+        label = "sample data" if key == "sample" else f"parquet, {int(key):,}"
+        goal = BROWSER_GOALS["sample" if key == "sample" else "largest"]
+        for action, stats in measured["actions"].items():
+            name = f"10 browser: {action} to last chart drawn, p95, {label}"
+            out.append(_target(name, stats["first"]["p95_s"] if "first" in stats else None, goal, True, " s"))
     return out
+
+
+def browser_table(browser: dict[str, Any]) -> str:
+    """Each action on each data set: p50 and p95 the first time and again (query results cached), and the
+    share of the first time's median the queries took."""
+    percentiles = [(side, p) for side in ("first", "again") for p in ("p50_s", "p95_s")]
+    rows = [
+        [key, action, s["first"]["n"], *(s[side][p] for side, p in percentiles), s["query_share"]]
+        for key, measured in browser.items()
+        for action, s in measured["actions"].items()
+        if "first" in s and "again" in s
+    ]
+    header = ["browser data", "action", "samples", "p50 s", "p95 s", "cached p50 s", "cached p95 s", "query share"]
+    return _table(header, rows)
 
 
 def _fmt(value: Any) -> str:
@@ -527,6 +576,8 @@ def render(report: dict[str, Any]) -> str:
         [name, *(report["growth"][fmt].get(name) for fmt in FORMATS)] for name in report["growth"]["parquet"]
     ]
     lines += [_table(["growth exponent (y ~ rows^k)", *FORMATS], growth_rows), ""]
+    if report.get("browser"):
+        lines += [browser_table(report["browser"]), ""]
     small, ing, up = report["small_files"], report["ingest"], report["upload"]
     sec = small["seconds"]
     lines += [

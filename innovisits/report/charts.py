@@ -13,6 +13,7 @@ from html import escape, unescape
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from innovisits.i18n import formatting, name_column, t
 
@@ -36,6 +37,14 @@ SLIDE_LABEL_CELLS = 34
 SLIDE_TICK_SIZE = 22
 
 
+# Plotly's "plotly_white" look, kept to the trace and subplot types these charts draw. The whole template (styles
+# for every trace type, 3D scenes, polar, ternary and map subplots) is copied and validated with every figure
+# built or copied: most of a page's rerun on the sample data (see docs/benchmark.md, "Browser").
+_WHITE = pio.templates["plotly_white"]
+TEMPLATE = go.layout.Template(
+    layout={k: v for k, v in _WHITE.layout.to_plotly_json().items() if k not in ("polar", "ternary", "scene", "geo")},
+    data={kind: _WHITE.data[kind] for kind in ("bar", "scatter", "heatmap")},
+)
 TITLE_CELLS = 44  # a chart title's line: what fits across a phone (plotly does not wrap titles)
 
 
@@ -52,7 +61,7 @@ def _finish(fig: go.Figure, title: str, large: bool = False) -> go.Figure:
         title={"text": "<br>".join(lines), "x": 0, "xanchor": "left"} | ({} if large else {"font": {"size": 15}}),
         font={"family": FONT, "size": LARGE_FONT_SIZE if large else 14} | ({"color": INK} if large else {}),
         colorway=PALETTE,
-        template="plotly_white",
+        template=TEMPLATE,
         margin={"l": 8, "r": 8, "t": 56 + 20 * (len(lines) - 1), "b": 8},
         # At the foot of the figure, below the axis labels however many lines they take on a phone.
         legend={"title": None, "orientation": "h", "x": 0, "yref": "container", "y": 0, "yanchor": "bottom"},

@@ -131,6 +131,15 @@ def _keep(chart: ChosenChart) -> None:
     sync_url()
 
 
+def _chart(key: str, fig: go.Figure, data: pd.DataFrame, filters: Filters) -> ChosenChart:
+    """The chart as drawn now (a copy of its figure: made only when chosen, not on every rerun)."""
+    return ChosenChart(key, fig.layout.title.text or key, go.Figure(fig), data, filters)
+
+
+def _add(key: str, fig: go.Figure, data: pd.DataFrame, filters: Filters) -> None:
+    _keep(_chart(key, fig, data, filters))
+
+
 def _remove(key: str) -> None:
     _chosen().pop(key, None)
     sync_url()
@@ -144,17 +153,16 @@ def reset() -> None:
 
 def button(key: str, fig: go.Figure, data: pd.DataFrame, filters: Filters) -> None:
     """Add (or remove) the chart `key` as drawn now; a chart already chosen takes this drawing."""
-    chart = ChosenChart(key, fig.layout.title.text or key, go.Figure(fig), data, filters)
     if key in _chosen():
-        _keep(chart)
+        _keep(_chart(key, fig, data, filters))
         st.button(
             t("briefing_remove"), on_click=_remove, args=(key,), icon=":material/playlist_remove:", key=f"{key}_brief"
         )
     else:
         st.button(
             t("briefing_add"),
-            on_click=_keep,
-            args=(chart,),
+            on_click=_add,
+            args=(key, fig, data, filters),
             icon=":material/playlist_add:",
             help=t("briefing_add_help"),
             key=f"{key}_brief",

@@ -216,11 +216,12 @@ def export_menu(key: str, fig: go.Figure | None, data: pd.DataFrame | None, *, s
     only when its button is clicked (rendering an image starts a browser: seconds, not every rerun). A figure
     that `says_filters` already names the filters it was drawn with (a slide's); any other gets the active ones."""
     shown = localised_table(data) if data is not None else None
-    if fig is not None and not says_filters:  # the file says what it shows: the filters as the subtitle
-        fig = formats.with_subtitle(fig, filter_line.filter_line(active_filters(), lang()))
+    # The file says what it shows: the active filters as the chart's subtitle (the copy made on the click).
+    wants_subtitle = fig is not None and not says_filters
+    subtitle = filter_line.filter_line(active_filters(), lang()) if wants_subtitle else ""
     files = {
-        "png": (fig is not None, partial(formats.image, fig, "png"), ":material/image:"),
-        "svg": (fig is not None, partial(formats.image, fig, "svg"), ":material/polyline:"),
+        "png": (fig is not None, partial(_image, fig, subtitle, "png"), ":material/image:"),
+        "svg": (fig is not None, partial(_image, fig, subtitle, "svg"), ":material/polyline:"),
         "csv": (shown is not None, partial(formats.csv_bytes, shown), ":material/csv:"),
         "xlsx": (shown is not None, partial(formats.xlsx_bytes, shown), ":material/table_view:"),
     }
@@ -236,6 +237,10 @@ def export_menu(key: str, fig: go.Figure | None, data: pd.DataFrame | None, *, s
                     on_click="ignore",
                     icon=icon,
                 )
+
+
+def _image(fig: go.Figure, subtitle: str, fmt: str) -> bytes:
+    return formats.image(formats.with_subtitle(fig, subtitle), fmt)
 
 
 def plain(text: object) -> str:

@@ -9,12 +9,14 @@ scrolled off: the chart gets the height the text above and below leaves."""
 from __future__ import annotations
 
 import time
+from datetime import date
 from pathlib import Path
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from innovisits import ui
+from innovisits.data.filters import Filters
 from innovisits.export import formats, pack
 from innovisits.i18n import formatting
 from innovisits.report import slides
@@ -41,6 +43,30 @@ def style() -> None:
         st.html(PRESENTER_STYLE)
 
 
+def build(sequence: tuple[slides.SequenceItem, ...], number: int) -> tuple[slides.Slide, bool]:
+    """Slide `number` of `sequence` laid out for the stage, and whether the data is the bundled sample."""
+    item = sequence[number - 1]
+    if isinstance(item, slides.SlideSpec):
+        return _default_slide(ui.store().version, ui.filters(), ui.lang(), date.today(), slides.SEQUENCE.index(item))
+    context = slides.context(ui.query, ui.filters(), ui.lang())
+    return _staged(slides.build_slide(context, item)), context.is_sample
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _default_slide(version: tuple, filters: Filters, lang: str, today: date, index: int) -> tuple[slides.Slide, bool]:
+    """A slide of the default sequence, built once per data version, filters, language and day and shared by
+    every session: a slide change built its figure again each time, most of the change's rerun. Nothing
+    changes a built slide afterwards."""
+    context = slides.context(ui.query, filters, lang, today=today)
+    return _staged(slides.build_slide(context, slides.SEQUENCE[index])), context.is_sample
+
+
+def _staged(slide: slides.Slide) -> slides.Slide:
+    if slide.figure is not None:
+        slide.figure.update_layout(width=STAGE_WIDTH)
+    return slide
+
+
 def show(slide: slides.Slide, number: int, total: int, sample: bool) -> None:
     """The slide on the stage: title and counter, key number, subtitle lines, then the chart, the key numbers
     as text, the title slide's lines or the sources' notes, and a footer with the slide's filters."""
@@ -58,7 +84,7 @@ def show(slide: slides.Slide, number: int, total: int, sample: bool) -> None:
                     column.metric(label, value)
         elif slide.figure is not None:
             st.plotly_chart(
-                slide.figure.update_layout(width=STAGE_WIDTH),
+                slide.figure,
                 key=f"present_{slide.name}",
                 width=STAGE_WIDTH,
                 config={"displayModeBar": False, "staticPlot": True},

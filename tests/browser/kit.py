@@ -1,37 +1,23 @@
 """Drive the real dashboard in a real browser: a `streamlit run dashboard.py` server on a free localhost port,
 Debian's Chromium through Playwright, and axe-core injected into each page. Shared by the browser tests and by
 `make screenshots` (scripts/screenshots.py), so the README's pictures come from the same code the tests run.
-Launch flags and the waits are explained where they are set."""
+The server, Chromium's launch flags and the wait for a drawn page are the bench's (innovisits/bench/browser.py),
+so the bench times exactly what the tests wait for."""
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, Playwright, expect
+from playwright.sync_api import ConsoleMessage, Locator, Page, expect
+
+from innovisits.bench import browser
+from innovisits.bench.browser import Server as Server  # the server, browser and waits: one copy, the bench's
+from innovisits.bench.browser import launch as launch
+from innovisits.bench.browser import serve as serve
 
 PROJECT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("INNOVISITS_CHROMIUM", "/usr/bin/chromium")
-# Headless, and none of Chromium's own calls home: this machine (and CI) has no network beyond localhost.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 ARTIFACTS = PROJECT / "artifacts"  # screenshots and server logs of a test run (CI keeps them)
 LAYOUT_JS = Path(__file__).with_name("layout.js")
 AXE_JS = PROJECT / "node_modules" / "axe-core" / "axe.min.js"
@@ -45,78 +31,6 @@ PAGES = {
 }
 VIEWPORTS = {"laptop": (1366, 768), "projector": (1920, 1080), "phone": (390, 844)}
 RUN_TIMEOUT_MS = 60_000  # generous: the tests share two cores with the rest of the suite
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@dataclass
-class Server:
-    """A running dashboard: its base URL and the log it writes (read when a test fails)."""
-
-    url: str
-    log: Path
-
-
-@contextlib.contextmanager
-def serve(
-    data_dir: Path, log: Path, *, startup_timeout: float = 60.0, options: tuple[str, ...] = ()
-) -> Iterator[Server]:
-    """Start `streamlit run dashboard.py` over `data_dir` on a free port (with extra Streamlit command-line
-    `options`, e.g. a secrets file); stop it (its process group) on exit."""
-    port = free_port()
-    env = {**os.environ, "INNOVISITS_DATA_DIR": str(data_dir), "PYTHONPATH": str(PROJECT)}
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "dashboard.py",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        *options,
-    ]
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            command, cwd=PROJECT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-        try:
-            url = f"http://127.0.0.1:{port}"
-            _wait_healthy(url, process, log, startup_timeout)
-            yield Server(url=url, log=log)
-        finally:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-
-
-def _wait_healthy(url: str, process: subprocess.Popen, log: Path, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {process.returncode}:\n{log.read_text(errors='replace')}")
-        with contextlib.suppress(OSError), urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            if response.status == 200:
-                return
-        time.sleep(0.2)
-    raise TimeoutError(f"streamlit not healthy after {timeout} s:\n{log.read_text(errors='replace')}")
-
-
-def launch(playwright: Playwright) -> Browser:
-    """Debian's Chromium, headless (Playwright's own browser builds are not downloaded)."""
-    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
 
 
 # The one console error not ours to fix. Streamlit's page can be served under a URL prefix, so when a person
@@ -154,19 +68,9 @@ class Console:
 
 
 def wait_for_run(page: Page, timeout: float = RUN_TIMEOUT_MS) -> None:
-    """Wait until the app is connected and its script has finished running (Streamlit marks both on stApp)."""
-    app = page.locator('[data-testid="stApp"]')
-    expect(app).to_have_attribute("data-test-connection-state", "CONNECTED", timeout=timeout)
-    expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=timeout)
-    # Elements left over from the previous run are marked stale until the new run replaces them; widgets and
-    # charts whose code is still loading show as skeletons; plotly draws a chart after its element mounts.
-    expect(page.locator('[data-stale="true"]')).to_have_count(0, timeout=timeout)
-    expect(page.locator('[data-testid^="stSkeleton"], [data-testid="stAppSkeleton"]')).to_have_count(0, timeout=timeout)
-    charts = page.get_by_test_id("stPlotlyChart")
-    expect(
-        charts.locator(".main-svg").first.or_(page.locator("body:not(:has([data-testid=stPlotlyChart]))"))
-    ).to_be_attached(timeout=timeout)
-    page.evaluate("document.fonts.ready.then(() => true)")
+    """Wait until the page is what a person sees: the app connected, its script finished, nothing stale or
+    still loading, every chart drawn, the fonts loaded (the bench's own wait: `innovisits.bench.browser`)."""
+    browser.wait_drawn(page, timeout)
 
 
 def open_page(page: Page, base: str, path: str = "", query: str = "") -> None:

@@ -5,10 +5,12 @@ filters every page, a copied link that reopens the same view, and a deep link to
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from innovisits.bench import browser as bench_browser
 from tests import known_data
 from tests.browser import kit
 
@@ -68,6 +70,18 @@ def test_overview_numbers_in_both_languages(page: Page, known_server: kit.Server
     kit.wait_for_run(page)
     expect_metrics(page, ALL_ZH)
     assert "lang=zh" in page.url
+
+
+def test_the_bench_times_an_action_until_its_run_has_drawn_the_page(page: Page, known_server: kit.Server):
+    """The bench's timer returns when the rerun the action started has drawn the page: the new language is
+    on screen and every chart drawn at that moment, with no wait of the test's own."""
+    kit.open_page(page, known_server.url)
+    started = time.perf_counter()
+    seconds = bench_browser.timed(page, kit.sidebar(page).get_by_role("radio", name="繁體中文").click)
+    wall = time.perf_counter() - started
+    assert page.locator("h1").first.inner_text() == "總覽"
+    assert page.evaluate(bench_browser.UNMET) == [] and page.get_by_test_id("stPlotlyChart").count() == 3
+    assert 0 < seconds < wall
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from innovisits.bench import pandas_baseline, worker
-from innovisits.bench.run import slope
+from innovisits.bench import browser, pandas_baseline, worker
+from innovisits.bench.run import browser_table, browser_targets, slope
 from innovisits.cli import main
 from innovisits.data.filters import Filters
 from innovisits.data.generate import generate
@@ -35,6 +35,27 @@ def test_percentile_on_exact_values():
     assert worker.percentile(values, 0.5) == 51
     assert worker.percentile(values, 0.95) == 96
     assert worker.percentile([0.25], 0.95) == 0.25
+
+
+def test_browser_figures_on_exact_samples():
+    """p50 and p95 of each action the first time and again, the queries' share of the first median, and target
+    10's verdicts: p95 the first time against 0.5 s on the sample data and 1 s on the largest size."""
+    slow = browser.summarise({"filter": {"first": [float(v) for v in range(1, 22)], "again": [0.5] * 21}})
+    first = slow["filter"]["first"]
+    assert (first["n"], first["p50_s"], first["p95_s"]) == (21, 11, 20)  # 1..21: the p-th percentile is 1 + p/5
+    assert slow["filter"]["query_share"] == pytest.approx((11 - 0.5) / 11)
+    fast = browser.summarise({"slide": {"first": [0.4, 0.45, 0.9], "again": [0.1, 0.2, 0.3]}, "page": {"first": []}})
+    assert fast["slide"]["first"]["p95_s"] == pytest.approx(0.855) and fast["page"] == {}
+    got = browser_targets({"sample": {"actions": fast}, "10000000": {"actions": slow}})
+    assert [(t["target"], t["goal"], t["reached"]) for t in got] == [
+        ("10 browser: slide to last chart drawn, p95, sample data", "≤ 0.5 s", False),
+        ("10 browser: page to last chart drawn, p95, sample data", "≤ 0.5 s", False),
+        ("10 browser: filter to last chart drawn, p95, parquet, 10,000,000", "≤ 1 s", False),
+    ]
+    assert browser_targets({"10000000": {"actions": fast}})[0]["reached"]  # 0.855 s ≤ 1 s
+    table = browser_table({"sample": {"actions": slow}}).splitlines()
+    cells = [cell.strip() for cell in table[2].split("|")[1:-1]]
+    assert cells == ["sample", "filter", "21", "11", "20", "0.5", "0.5", "0.955"]
 
 
 def test_digest_ignores_row_order_but_not_values():
@@ -125,7 +146,7 @@ def test_views_run_every_query_they_declare(known_dir):
 def test_bench_end_to_end(tmp_path, capsys):
     out = tmp_path / "bench.json"
     args = ["bench", "--sizes", "1e3,2e3", "--work", str(tmp_path / "work"), "--out", str(out)]
-    main.main([*args, "--combos", "3", "--batches", "40", "--rounds", "1"])
+    main.main([*args, "--combos", "3", "--batches", "40", "--rounds", "1", "--no-browser"])  # browser: tests/browser
     report = json.loads(out.read_text(encoding="utf-8"))
     assert [(r["size"], r["format"]) for r in report["runs"]] == [
         (1000, "parquet"),
@@ -147,6 +168,7 @@ def test_bench_end_to_end(tmp_path, capsys):
     for opened in report["open"].values():  # a process on an unchanged version, against bare DuckDB
         assert opened["identical"] and opened["answers"]["delegates"] in (1000, 2000)
     assert report["upload"]["shown"] and report["upload"]["rows"] == 1000
+    assert "browser" not in report
     assert {t["target"].split()[0] for t in report["targets"]} == {"1", "2", "3", "4", "5", "6", "7", "8", "9"}
     assert all(isinstance(t["reached"], bool) for t in report["targets"])
     printed = capsys.readouterr().out
