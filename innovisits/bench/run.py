@@ -368,7 +368,8 @@ def serving_rss_mb(report: dict[str, Any], size: int) -> float:
     """Peak RSS of the processes that serve `size` rows from its snapshot: the layer's pages (Parquet) and the
     filter changes."""
     pages = [r["store"]["rss_mb"] for r in report["runs"] if r["size"] == size and r["format"] == "parquet"]
-    return max([*pages, report["latency"][str(size)]["rss_mb"]])
+    latency = report["latency"].get(str(size))
+    return max([*pages, *([latency["rss_mb"]] if latency else [])])
 
 
 def growth(report: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
@@ -395,14 +396,16 @@ def bench(
     batches: int = BATCHES,
     rounds: int = ROUNDS,
     log: Callable[[str], None] = print,
+    reuse: Path | None = None,
 ) -> dict[str, Any]:
-    """Measure everything at every size; returns the report (`targets` holds the verdicts)."""
+    """Measure everything at every size (and take other sizes from an earlier report `reuse`); returns the
+    report (`targets` holds the verdicts)."""
     work.mkdir(parents=True, exist_ok=True)
     sizes = sorted(sizes)
     cache_setting = os.environ.get("INNOVISITS_CACHE_DIR")
     os.environ["INNOVISITS_CACHE_DIR"] = str(work / "cache")  # every worker's snapshot files, nobody else's
     try:
-        return _bench(sizes, work, combos, batches, rounds, log)
+        return _bench(sizes, work, combos, batches, rounds, log, reuse)
     finally:
         if cache_setting is None:
             os.environ.pop("INNOVISITS_CACHE_DIR")
@@ -410,8 +413,29 @@ def bench(
             os.environ["INNOVISITS_CACHE_DIR"] = cache_setting
 
 
+def merge_earlier(report: dict[str, Any], earlier: dict[str, Any], source: Path) -> None:
+    """Add an earlier run's per-size results (runs, filter changes, process open) for the sizes this run did not
+    measure, so that a run of the largest size alone still reports the growth from the smallest (`--reuse`:
+    10^8 takes most of the time budget). The reused sizes are listed in `reused`; nothing else is taken."""
+    measured = set(report["sizes"])
+    taken = sorted({r["size"] for r in earlier["runs"]} - measured)
+    runs = [*report["runs"], *(r for r in earlier["runs"] if r["size"] in taken)]
+    report["runs"] = sorted(runs, key=lambda r: (r["size"], FORMATS.index(r["format"])))
+    for section in ("latency", "open"):
+        merged = {**{k: v for k, v in earlier[section].items() if int(k) in taken}, **report[section]}
+        report[section] = dict(sorted(merged.items(), key=lambda item: int(item[0])))
+    report["sizes"] = sorted(measured | set(taken))
+    report["reused"] = {"from": str(source), "sizes": taken, "machine": earlier["machine"]}
+
+
 def _bench(
-    sizes: list[int], work: Path, combos: int, batches: int, rounds: int, log: Callable[[str], None]
+    sizes: list[int],
+    work: Path,
+    combos: int,
+    batches: int,
+    rounds: int,
+    log: Callable[[str], None],
+    reuse: Path | None = None,
 ) -> dict[str, Any]:
     report: dict[str, Any] = {
         "machine": machine(),
@@ -458,12 +482,15 @@ def _bench(
         "sample": cold_start(SAMPLE_DATA_DIR),
         str(largest): cold_start(work / f"p{largest}-parquet"),
     }
-    small = max([s for s in sizes if s <= SMALL_FILES_MAX] or [sizes[0]])
+    small = max([s for s in sizes if s <= SMALL_FILES_MAX], default=min(sizes[0], SMALL_FILES_MAX))
     step(f"{batches:,} small files at {small:,} rows")
     report["small_files"] = small_files(work, data_set(work, small, "parquet"), small, batches, rounds)
     rows = min(MAX_UPLOAD_ROWS, largest)
     step(f"ingest of {rows:,} rows")
     report["ingest"] = ingest(work, rows)
+    if reuse:
+        step(f"sizes not measured now taken from {reuse}")
+        merge_earlier(report, json.loads(reuse.read_text(encoding="utf-8")), reuse)
     report["growth"] = growth(report)
     report["targets"] = targets(report)
     report["seconds"] = time.perf_counter() - started
@@ -620,6 +647,11 @@ def render(report: dict[str, Any]) -> str:
         f"version before took {up['build_s']:.3g} s to build; reopened {up['reopen_s']:.3g} s).",
         "",
         *(f"Skipped: {what}." for what in report["skipped"]),
+        *(
+            [f"Sizes {', '.join(f'{s:,}' for s in report['reused']['sizes'])} reused from {report['reused']['from']}."]
+            if report.get("reused")
+            else []
+        ),
         "",
         _table(
             ["target", "measured", "goal", "reached"],

@@ -25,12 +25,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--combos", type=int, default=30, help="random filter combinations for the latency")
     parser.add_argument("--batches", type=int, default=5000, help="upload files for the many-small-files case")
     parser.add_argument("--rounds", type=int, default=2, help="alternating layer / raw DuckDB processes (below 1e7)")
+    parser.add_argument(
+        "--reuse", type=Path, metavar="FILE", help="an earlier report: its sizes not in --sizes are reported too"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     from innovisits.bench.run import bench, render  # pandas is imported only by this verb
 
-    report = bench(args.sizes, args.work, combos=args.combos, batches=args.batches, rounds=args.rounds)
+    report = bench(
+        args.sizes, args.work, combos=args.combos, batches=args.batches, rounds=args.rounds, reuse=args.reuse
+    )
     args.out.write_text(json.dumps(report, indent=2, default=str, ensure_ascii=False), encoding="utf-8")
     print(render(report))
     print(f"\nwrote {args.out}; data sets kept in {args.work}")
