@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from innovisits.bench import pandas_baseline, worker
-from innovisits.bench.run import exponents, pandas_skip, size_label, slope
+from innovisits.bench.run import exponents, merge_earlier, pandas_skip, size_label, slope
 from innovisits.cli import main
 from innovisits.data.filters import Filters
 from innovisits.data.generate import generate
@@ -47,6 +47,25 @@ def test_pandas_is_skipped_only_when_it_cannot_fit():
     gib = 2**30
     assert pandas_skip(10_000_000, 20 * gib) is None  # 2.4 GiB of 10 GiB (half of what is available)
     assert pandas_skip(100_000_000, 20 * gib) == "skipped: would need ~24 GiB (20 GiB available)"
+
+
+def test_an_earlier_run_adds_the_sizes_not_measured_now():
+    def run(size, fmt):
+        return {"size": size, "format": fmt, "store": {"rss_mb": 1.0}}
+
+    now = {"sizes": [100], "runs": [run(100, "parquet")], "latency": {"100": "new"}, "open": {"100": "new"}}
+    earlier = {
+        "machine": {"nproc": 2},
+        "runs": [run(10, "parquet"), run(10, "csv"), run(100, "parquet"), run(1, "csv")],
+        "latency": {"10": "old", "100": "old"},
+        "open": {"1": "old", "100": "old"},
+    }
+    merge_earlier(now, earlier, Path("earlier.json"))
+    expected = [(1, "csv"), (10, "parquet"), (10, "csv"), (100, "parquet")]
+    assert [(r["size"], r["format"]) for r in now["runs"]] == expected
+    assert now["latency"] == {"10": "old", "100": "new"} and now["open"] == {"1": "old", "100": "new"}
+    assert now["sizes"] == [1, 10, 100]
+    assert now["reused"] == {"from": "earlier.json", "sizes": [1, 10], "machine": {"nproc": 2}}
 
 
 def test_percentile_on_exact_values():
