@@ -3,6 +3,7 @@ against the baselines measured in the same run, the targets' verdicts, a printed
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
@@ -35,6 +36,12 @@ OPEN_ROUNDS = 5  # fresh `summary` and bare DuckDB processes, alternating: the m
 UPLOAD_ROWS = 1000  # delegates in the upload-to-visible batch
 BROWSER_SAMPLES = 20  # each action in the browser, the first time and again
 BROWSER_GOALS = {"sample": 0.5, "largest": 1.0}  # p95 seconds to the last chart drawn
+UPLOAD_MAX = 10_000_000  # ... into the largest size up to this (above, the copy's first open is another full build)
+CSV_MAX = 10_000_000  # above this the CSV format is skipped: a 10^8-row CSV is ~4 GB to write and to read
+PANDAS_BYTES_PER_ROW = 260  # pandas' peak memory per participant row (2.5 GB at 10^7 in the README's run)
+PANDAS_SHARE = 0.5  # pandas runs while its estimate fits in this share of the memory available (a shared machine)
+BUILD_MEMORY_LIMIT = "4GB"  # DuckDB's limit for the processes that build (snapshot, bare DuckDB): beyond it they spill
+SERVING_RSS_GOAL_MB = 2048  # a process serving the largest size: open the snapshot, every page, filter changes
 
 
 def machine() -> dict[str, Any]:
@@ -62,6 +69,21 @@ def _env(**extra: str) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(PROJECT_DIR), **extra}
 
 
+def available_bytes() -> int:
+    """Memory the kernel says is available now (0 when it cannot tell)."""
+    kib = next((int(line.split()[1]) for line in _lines("/proc/meminfo") if line.startswith("MemAvailable")), 0)
+    return kib * 1024
+
+
+def pandas_skip(size: int, available: int) -> str | None:
+    """Why the pandas baseline is not run at `size` rows with `available` bytes of memory, or None when it fits:
+    it holds every table in memory, and a machine that swaps or kills it measures nothing."""
+    need = size * PANDAS_BYTES_PER_ROW
+    if need <= available * PANDAS_SHARE:
+        return None
+    return f"skipped: would need ~{need / 2**30:.0f} GiB ({available / 2**30:.0f} GiB available)"
+
+
 def _process(module: str, *args: str, env: dict[str, str] | None = None) -> tuple[float, str]:
     """Run `python -m module args` in a fresh process: seconds from before it starts to its end, and its
     stdout (a failure raises with the end of its stderr)."""
@@ -85,9 +107,9 @@ def _timed_process(module: str, *args: str, env: dict[str, str] | None = None) -
     return seconds, cpu, result.stdout
 
 
-def measure(method: str, data_dir: Path, *args: str) -> dict[str, Any]:
+def measure(method: str, data_dir: Path, *args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
     """One worker measurement (see `worker.py`) in its own process."""
-    _, out = _process("innovisits.bench.worker", method, str(data_dir), *args)
+    _, out = _process("innovisits.bench.worker", method, str(data_dir), *args, env=env)
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -122,30 +144,38 @@ def measure_format(data_dir: Path, size: int, rounds: int = ROUNDS) -> dict[str,
     on this shared machine slows both sides, and the best round counts), and pandas; each in its own process."""
     reps = ("--repeats", "1" if size >= ONE_REPEAT_FROM else "2")
     results_of: dict[str, list[dict[str, Any]]] = {"store": [], "raw": []}
+    # Building (the snapshot, or bare DuckDB's tables in memory) may use more memory than serving and spills
+    # beyond it; the serving store keeps the configured limit.
+    building = _env(INNOVISITS_MEMORY_LIMIT=os.environ.get("INNOVISITS_BENCH_MEMORY_LIMIT", BUILD_MEMORY_LIMIT))
     shutil.rmtree(config.cache_dir(), ignore_errors=True)  # the first store builds its snapshot; later ones open it
-    build = measure("store", data_dir, "--repeats", "0")
+    build = measure("store", data_dir, "--repeats", "0", env=building)
     for _ in range(1 if size >= ONE_ROUND_FROM else rounds):
         for method, results in results_of.items():
-            results.append(measure(method, data_dir, *reps))
+            results.append(measure(method, data_dir, *reps, env=building if method == "raw" else None))
     out = {method: best_of(results) for method, results in results_of.items()}
     out["store_build"] = {"load_s": build["load_s"], "rss_mb": build["rss_mb"]}
-    out["pandas"] = measure("pandas", data_dir, "--repeats", "1" if size >= ONE_ROUND_FROM else "2")
-    store, raw, pandas = out["store"], out["raw"], out["pandas"]
+    store, raw = out["store"], out["raw"]
     out["identical"] = {
         "store_vs_raw": store["digests"] == raw["digests"]
         and store["same_answers_every_round"]
         and raw["same_answers_every_round"],
-        "store_vs_pandas": store["compared"] == pandas["compared"],
-        "answers_compared_with_pandas": len(pandas["compared"]),
     }
     out["store_pandas_set_s"] = pandas_set = _pandas_set_seconds(store)
     out["ratios"] = {
         "queries_vs_raw": store["views_s"] / raw["views_s"],
         "load_vs_raw": store["load_s"] / raw["load_s"],
-        "pandas_compute_vs_queries": pandas["compute_s"] / pandas_set,
-        "pandas_load_and_compute_vs_load_and_queries": (pandas["load_s"] + pandas["compute_s"])
-        / (store["load_s"] + pandas_set),
     }
+    skip = pandas_skip(size, available_bytes())
+    if skip:
+        out["pandas"] = {"skipped": skip}
+    else:
+        out["pandas"] = pandas = measure("pandas", data_dir, "--repeats", "1" if size >= ONE_ROUND_FROM else "2")
+        out["identical"]["store_vs_pandas"] = store["compared"] == pandas["compared"]
+        out["identical"]["answers_compared_with_pandas"] = len(pandas["compared"])
+        out["ratios"]["pandas_compute_vs_queries"] = pandas["compute_s"] / pandas_set
+        out["ratios"]["pandas_load_and_compute_vs_load_and_queries"] = (pandas["load_s"] + pandas["compute_s"]) / (
+            store["load_s"] + pandas_set
+        )
     for method in ("store", "raw"):
         out[method].pop("digests")
     return out
@@ -328,29 +358,59 @@ def slope(points: list[tuple[float, float]]) -> float | None:
     return sum((x - mx) * (y - my) for x, y in logs) / sum((x - mx) ** 2 for x, _ in logs)
 
 
-FIGURES: dict[str, Callable[[dict[str, Any]], float]] = {
+def size_label(size: float) -> str:
+    """10^8 for a power of ten, else the number with thousands separators."""
+    power = round(math.log10(size)) if size > 0 else 0
+    return f"10^{power}" if size == 10**power else f"{size:,.0f}"
+
+
+def exponents(points: list[tuple[float, float | None]]) -> dict[str, Any]:
+    """How a figure grows with the rows: the exponent k of y ~ rows^k between each two consecutive sizes
+    (`steps`, keyed "10^4→10^5") and over all of them (`overall`, the least-squares fit). A size without the
+    figure (skipped there) is left out."""
+    known = sorted((x, y) for x, y in points if y is not None)
+    pairs = itertools.pairwise(known)
+    steps = {f"{size_label(a[0])}→{size_label(b[0])}": slope([a, b]) for a, b in pairs}
+    return {"steps": steps, "overall": slope(known)}
+
+
+FIGURES: dict[str, Callable[[dict[str, Any]], float | None]] = {
     "layer build s": lambda r: r["store_build"]["load_s"],
     "layer open s": lambda r: r["store"]["load_s"],
     "layer queries s": lambda r: r["store"]["views_s"],
     "raw load s": lambda r: r["raw"]["load_s"],
     "raw queries s": lambda r: r["raw"]["views_s"],
-    "pandas load s": lambda r: r["pandas"]["load_s"],
-    "pandas compute s": lambda r: r["pandas"]["compute_s"],
+    "pandas load s": lambda r: r["pandas"].get("load_s"),
+    "pandas compute s": lambda r: r["pandas"].get("compute_s"),
     "layer peak RSS MB": lambda r: r["store"]["rss_mb"],
-    "pandas peak RSS MB": lambda r: r["pandas"]["rss_mb"],
+    "build peak RSS MB": lambda r: r["store_build"]["rss_mb"],
+    "raw peak RSS MB": lambda r: r["raw"]["rss_mb"],
+    "pandas peak RSS MB": lambda r: r["pandas"].get("rss_mb"),
 }
 
 
-def growth(report: dict[str, Any]) -> dict[str, dict[str, float | None]]:
-    """Each figure's exponent across the sizes, per format (latency on Parquet)."""
+def serving_rss_mb(report: dict[str, Any], size: int) -> float:
+    """Peak RSS of the processes that serve `size` rows from its snapshot: the layer's pages (Parquet) and the
+    filter changes."""
+    pages = [r["store"]["rss_mb"] for r in report["runs"] if r["size"] == size and r["format"] == "parquet"]
+    latency = report["latency"].get(str(size))
+    return max([*pages, *([latency["rss_mb"]] if latency else [])])
+
+
+def growth(report: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
+    """Each figure's growth exponents across the sizes, per format (latency and serving memory on Parquet)."""
     runs = report["runs"]
     out = {
-        fmt: {name: slope([(r["size"], get(r)) for r in runs if r["format"] == fmt]) for name, get in FIGURES.items()}
+        fmt: {
+            name: exponents([(r["size"], get(r)) for r in runs if r["format"] == fmt]) for name, get in FIGURES.items()
+        }
         for fmt in FORMATS
     }
     for state in ("cold", "warm"):
         points = [(int(size), lat[state]["p95_s"]) for size, lat in report["latency"].items()]
-        out["parquet"][f"filter change p95 s, {state}"] = slope(points)
+        out["parquet"][f"filter change p95 s, {state}"] = exponents(points)
+    sizes = [int(size) for size in report["latency"]]
+    out["parquet"]["serving peak RSS MB"] = exponents([(size, serving_rss_mb(report, size)) for size in sizes])
     return out
 
 
@@ -362,20 +422,36 @@ def bench(
     rounds: int = ROUNDS,
     log: Callable[[str], None] = print,
     browser_samples: int = BROWSER_SAMPLES,
+    reuse: Path | None = None,
 ) -> dict[str, Any]:
-    """Measure everything at every size; returns the report (`targets` holds the verdicts). No browser figure
-    when `browser_samples` is 0."""
+    """Measure everything at every size (and take other sizes from an earlier report `reuse`); returns the
+    report (`targets` holds the verdicts). No browser figure when `browser_samples` is 0."""
     work.mkdir(parents=True, exist_ok=True)
     sizes = sorted(sizes)
     cache_setting = os.environ.get("INNOVISITS_CACHE_DIR")
     os.environ["INNOVISITS_CACHE_DIR"] = str(work / "cache")  # every worker's snapshot files, nobody else's
     try:
-        return _bench(sizes, work, combos, batches, rounds, log, browser_samples)
+        return _bench(sizes, work, combos, batches, rounds, log, browser_samples, reuse)
     finally:
         if cache_setting is None:
             os.environ.pop("INNOVISITS_CACHE_DIR")
         else:
             os.environ["INNOVISITS_CACHE_DIR"] = cache_setting
+
+
+def merge_earlier(report: dict[str, Any], earlier: dict[str, Any], source: Path) -> None:
+    """Add an earlier run's per-size results (runs, filter changes, process open) for the sizes this run did not
+    measure, so that a run of the largest size alone still reports the growth from the smallest (`--reuse`:
+    10^8 takes most of the time budget). The reused sizes are listed in `reused`; nothing else is taken."""
+    measured = set(report["sizes"])
+    taken = sorted({r["size"] for r in earlier["runs"]} - measured)
+    runs = [*report["runs"], *(r for r in earlier["runs"] if r["size"] in taken)]
+    report["runs"] = sorted(runs, key=lambda r: (r["size"], FORMATS.index(r["format"])))
+    for section in ("latency", "open"):
+        merged = {**{k: v for k, v in earlier[section].items() if int(k) in taken}, **report[section]}
+        report[section] = dict(sorted(merged.items(), key=lambda item: int(item[0])))
+    report["sizes"] = sorted(measured | set(taken))
+    report["reused"] = {"from": str(source), "sizes": taken, "machine": earlier["machine"]}
 
 
 def _bench(
@@ -386,25 +462,48 @@ def _bench(
     rounds: int,
     log: Callable[[str], None],
     browser_samples: int,
+    reuse: Path | None = None,
 ) -> dict[str, Any]:
-    report: dict[str, Any] = {"machine": machine(), "sizes": sizes, "runs": [], "latency": {}, "open": {}}
+    report: dict[str, Any] = {
+        "machine": machine(),
+        "sizes": sizes,
+        "runs": [],
+        "latency": {},
+        "open": {},
+        "skipped": [],
+    }
     started = time.perf_counter()
 
     def step(text: str) -> None:
+        # what is measured so far, kept in case a long run stops before its end
+        partial = json.dumps(report, indent=2, default=str, ensure_ascii=False)
+        (work / "bench-partial.json").write_text(partial, encoding="utf-8")
         log(f"[{time.perf_counter() - started:6.0f} s] {text}")
 
     for size in sizes:
         for fmt in FORMATS:
+            if fmt == "csv" and size > CSV_MAX:
+                why = f"above {CSV_MAX:,} rows (writing and reading it takes too long)"
+                report["skipped"].append(f"csv at {size:,} rows: {why}")
+                step(f"{size:,} rows, csv: skipped (above {CSV_MAX:,} rows)")
+                continue
             step(f"{size:,} rows, {fmt}")
             result = measure_format(data_set(work, size, fmt), size, rounds)
             report["runs"].append({"size": size, "format": fmt, **result})
+            if "skipped" in result["pandas"]:
+                report["skipped"].append(f"pandas at {size:,} rows, {fmt}: {result['pandas']['skipped']}")
+                step(f"{size:,} rows, {fmt}: pandas {result['pandas']['skipped']}")
         step(f"{size:,} rows, filter changes")
         report["latency"][str(size)] = measure("latency", work / f"p{size}-parquet", "--combos", str(combos))
         step(f"{size:,} rows, a process opening the data")
         report["open"][str(size)] = process_open(work / f"p{size}-parquet")
     largest = sizes[-1]
-    step(f"upload of {UPLOAD_ROWS:,} rows into {largest:,} to visible")
-    report["upload"] = upload_to_visible(work, largest)
+    into = min(largest, UPLOAD_MAX)
+    if into < largest:
+        why = f"measured at {into:,} (above, the copy's first open is another full build)"
+        report["skipped"].append(f"upload to visible at {largest:,} rows: {why}")
+    step(f"upload of {UPLOAD_ROWS:,} rows into {into:,} to visible")
+    report["upload"] = upload_to_visible(work, into)
     step("cold start")
     report["cold_start"] = {
         "sample": cold_start(SAMPLE_DATA_DIR),
@@ -415,12 +514,15 @@ def _bench(
         for key, data_dir in (("sample", SAMPLE_DATA_DIR), (str(largest), work / f"p{largest}-parquet")):
             step(f"browser, {key}: {browser_samples} samples of each action")
             report["browser"][key] = browser_figure(data_dir, browser_samples, work / f"server-{key}.log")
-    small = max([s for s in sizes if s <= SMALL_FILES_MAX] or [sizes[0]])
+    small = max([s for s in sizes if s <= SMALL_FILES_MAX], default=min(sizes[0], SMALL_FILES_MAX))
     step(f"{batches:,} small files at {small:,} rows")
     report["small_files"] = small_files(work, data_set(work, small, "parquet"), small, batches, rounds)
     rows = min(MAX_UPLOAD_ROWS, largest)
     step(f"ingest of {rows:,} rows")
     report["ingest"] = ingest(work, rows, rounds)
+    if reuse:
+        step(f"sizes not measured now taken from {reuse}")
+        merge_earlier(report, json.loads(reuse.read_text(encoding="utf-8")), reuse)
     report["growth"] = growth(report)
     report["targets"] = targets(report)
     report["seconds"] = time.perf_counter() - started
@@ -440,15 +542,16 @@ def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
     for r in runs:
         name = f"1 layer ÷ raw DuckDB queries, {r['format']}, {r['size']:,}"
         out.append(_target(name, r["ratios"]["queries_vs_raw"], 1.2, True))
-    for r in (r for r in runs if r["size"] == largest):
+    with_pandas = [r["size"] for r in runs if "skipped" not in r["pandas"]]
+    for r in (r for r in runs if with_pandas and r["size"] == max(with_pandas)):
         for ratio, label in (
             ("pandas_compute_vs_queries", "compute"),
             ("pandas_load_and_compute_vs_load_and_queries", "load + compute"),
         ):
-            name = f"2 pandas ÷ layer, {label}, {r['format']}, {largest:,}"
+            name = f"2 pandas ÷ layer, {label}, {r['format']}, {r['size']:,}"
             out.append(_target(name, r["ratios"][ratio], 20, False))
-    same = all(r["identical"]["store_vs_raw"] and r["identical"]["store_vs_pandas"] for r in runs)
-    name = "2 identical answers (layer, raw, pandas), every run"
+    same = all(_identical(r) for r in runs)
+    name = "2 identical answers (layer, raw, and pandas where it ran), every run"
     out.append({"target": name, "value": same, "goal": "identical", "reached": same})
     latency = report["latency"][str(largest)]
     for state in ("cold", "warm"):
@@ -484,7 +587,14 @@ def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
     upload = report["upload"]
     name = f"9 upload to visible, {upload['rows']:,} rows into {upload['size']:,}"
     out.append(_target(name, upload["visible_s"] if upload["shown"] else None, 3, True, " s"))
+    name = f"11 serving peak RSS (snapshot open, every page, filter changes), parquet, {largest:,}"
+    out.append(_target(name, serving_rss_mb(report, largest), SERVING_RSS_GOAL_MB, True, " MB"))
     return out + browser_targets(report.get("browser", {}))
+
+
+def _identical(run: dict[str, Any]) -> bool:
+    """The layer's answers equal bare DuckDB's, and pandas' when it ran."""
+    return run["identical"]["store_vs_raw"] and run["identical"].get("store_vs_pandas", True)
 
 
 def browser_targets(browser: dict[str, Any]) -> list[dict[str, Any]]:
@@ -538,12 +648,12 @@ RUN_COLUMNS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "layer ÷ raw (≤1.2)": lambda r: r["ratios"]["queries_vs_raw"],
     **{k: FIGURES[k] for k in ("pandas load s", "pandas compute s")},
     "layer same answers s": lambda r: r["store_pandas_set_s"],
-    "pandas ÷ layer (≥20)": lambda r: r["ratios"]["pandas_compute_vs_queries"],
-    "load+compute ÷ layer": lambda r: r["ratios"]["pandas_load_and_compute_vs_load_and_queries"],
+    "pandas ÷ layer (≥20)": lambda r: r["ratios"].get("pandas_compute_vs_queries"),
+    "load+compute ÷ layer": lambda r: r["ratios"].get("pandas_load_and_compute_vs_load_and_queries"),
     "RSS MB layer / build / raw / pandas": lambda r: " / ".join(
-        f"{r[m]['rss_mb']:.0f}" for m in ("store", "store_build", "raw", "pandas")
+        f"{r[m]['rss_mb']:.0f}" if "rss_mb" in r[m] else "skipped" for m in ("store", "store_build", "raw", "pandas")
     ),
-    "identical": lambda r: r["identical"]["store_vs_raw"] and r["identical"]["store_vs_pandas"],
+    "identical": _identical,
 }
 
 
@@ -572,10 +682,13 @@ def render(report: dict[str, Any]) -> str:
     ]
     header = ["rows (parquet)", "summary process s", "bare DuckDB process s", "ratio (≤1)", "CPU ratio", "same"]
     lines += [_table(header, opened), ""]
-    growth_rows = [
-        [name, *(report["growth"][fmt].get(name) for fmt in FORMATS)] for name in report["growth"]["parquet"]
-    ]
-    lines += [_table(["growth exponent (y ~ rows^k)", *FORMATS], growth_rows), ""]
+    for fmt, figures in report["growth"].items():
+        sizes = sorted({r["size"] for r in report["runs"] if r["format"] == fmt})
+        if len(sizes) < 2:
+            continue
+        steps = [f"{size_label(a)}→{size_label(b)}" for a, b in itertools.pairwise(sizes)]
+        rows = [[name, *(g["steps"].get(s) for s in steps), g["overall"]] for name, g in figures.items()]
+        lines += [_table([f"growth exponent k (y ~ rows^k), {fmt}", *steps, "overall (fit)"], rows), ""]
     if report.get("browser"):
         lines += [browser_table(report["browser"]), ""]
     small, ing, up = report["small_files"], report["ingest"], report["upload"]
@@ -593,6 +706,13 @@ def render(report: dict[str, Any]) -> str:
         f"Upload to visible: {up['rows']:,} delegates into {up['size']:,}: `ingest` {up['ingest_s']:.3g} s, then "
         f"the next process's first query {up['visible_s']:.3g} s (shows the batch: {_fmt(up['shown'])}; the "
         f"version before took {up['build_s']:.3g} s to build; reopened {up['reopen_s']:.3g} s).",
+        "",
+        *(f"Skipped: {what}." for what in report["skipped"]),
+        *(
+            [f"Sizes {', '.join(f'{s:,}' for s in report['reused']['sizes'])} reused from {report['reused']['from']}."]
+            if report.get("reused")
+            else []
+        ),
         "",
         _table(
             ["target", "measured", "goal", "reached"],

@@ -31,6 +31,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-browser", dest="browser_samples", action="store_const", const=0, help="leave out the browser figure"
     )
+    parser.add_argument(
+        "--reuse", type=Path, metavar="FILE", help="an earlier report: its sizes not in --sizes are reported too"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -43,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
         batches=args.batches,
         rounds=args.rounds,
         browser_samples=args.browser_samples,
+        reuse=args.reuse,
     )
     args.out.write_text(json.dumps(report, indent=2, default=str, ensure_ascii=False), encoding="utf-8")
     print(render(report))

@@ -12,7 +12,15 @@ from pathlib import Path
 import pytest
 
 from innovisits.bench import browser, pandas_baseline, worker
-from innovisits.bench.run import browser_table, browser_targets, slope
+from innovisits.bench.run import (
+    browser_table,
+    browser_targets,
+    exponents,
+    merge_earlier,
+    pandas_skip,
+    size_label,
+    slope,
+)
 from innovisits.cli import main
 from innovisits.data.filters import Filters
 from innovisits.data.generate import generate
@@ -28,6 +36,44 @@ def test_slope_is_the_log_log_exponent():
     assert slope([(1e4, 3.0), (1e7, 3.0)]) == pytest.approx(0.0)
     assert slope([(1e4, 3.0)]) is None
     assert slope([(1e4, 3.0), (1e4, 5.0)]) is None
+
+
+def test_growth_exponents_per_step_and_overall():
+    # time x10 per x10 rows: linear; then x100 per x10: quadratic; a skipped size (None) is left out
+    got = exponents([(1e4, 1.0), (1e5, 10.0), (1e6, 100.0)])
+    assert got["overall"] == pytest.approx(1.0)
+    assert got["steps"] == {"10^4→10^5": pytest.approx(1.0), "10^5→10^6": pytest.approx(1.0)}
+    got = exponents([(1e6, 100.0), (1e4, 1.0), (1e5, 10.0), (1e7, 10_000.0), (1e8, None)])
+    assert list(got["steps"]) == ["10^4→10^5", "10^5→10^6", "10^6→10^7"]
+    assert got["steps"]["10^6→10^7"] == pytest.approx(2.0)
+    assert got["overall"] == pytest.approx(1.3)  # least squares over log10 rows 4..7 and log10 y 0, 1, 2, 4
+    assert exponents([(1e4, 1.0), (1e5, None)]) == {"steps": {}, "overall": None}
+    assert size_label(1e8) == "10^8" and size_label(2000) == "2,000"
+
+
+def test_pandas_is_skipped_only_when_it_cannot_fit():
+    gib = 2**30
+    assert pandas_skip(10_000_000, 20 * gib) is None  # 2.4 GiB of 10 GiB (half of what is available)
+    assert pandas_skip(100_000_000, 20 * gib) == "skipped: would need ~24 GiB (20 GiB available)"
+
+
+def test_an_earlier_run_adds_the_sizes_not_measured_now():
+    def run(size, fmt):
+        return {"size": size, "format": fmt, "store": {"rss_mb": 1.0}}
+
+    now = {"sizes": [100], "runs": [run(100, "parquet")], "latency": {"100": "new"}, "open": {"100": "new"}}
+    earlier = {
+        "machine": {"nproc": 2},
+        "runs": [run(10, "parquet"), run(10, "csv"), run(100, "parquet"), run(1, "csv")],
+        "latency": {"10": "old", "100": "old"},
+        "open": {"1": "old", "100": "old"},
+    }
+    merge_earlier(now, earlier, Path("earlier.json"))
+    expected = [(1, "csv"), (10, "parquet"), (10, "csv"), (100, "parquet")]
+    assert [(r["size"], r["format"]) for r in now["runs"]] == expected
+    assert now["latency"] == {"10": "old", "100": "new"} and now["open"] == {"1": "old", "100": "new"}
+    assert now["sizes"] == [1, 10, 100]
+    assert now["reused"] == {"from": "earlier.json", "sizes": [1, 10], "machine": {"nproc": 2}}
 
 
 def test_percentile_on_exact_values():
@@ -154,6 +200,7 @@ def test_bench_end_to_end(tmp_path, capsys):
         (2000, "parquet"),
         (2000, "csv"),
     ]
+    assert report["skipped"] == []
     for run in report["runs"]:
         assert run["identical"] == {"store_vs_raw": True, "store_vs_pandas": True, "answers_compared_with_pandas": 10}
         assert run["ratios"]["queries_vs_raw"] == run["store"]["views_s"] / run["raw"]["views_s"]
@@ -164,14 +211,17 @@ def test_bench_end_to_end(tmp_path, capsys):
     assert report["cold_start"]["2000"]["metrics"]["Delegates"] == "2,000"
     assert report["small_files"]["files"] > 1 and report["small_files"]["identical"]
     assert report["ingest"]["stored_rows"] == report["ingest"]["duckdb_copy_rows"] == 2000
-    assert report["growth"]["parquet"]["layer open s"] is not None
+    for fmt in ("parquet", "csv"):
+        assert report["growth"][fmt]["layer queries s"]["steps"].keys() == {"10^3→2,000"}
+        assert report["growth"][fmt]["layer queries s"]["overall"] is not None
+    assert report["growth"]["parquet"]["serving peak RSS MB"]["overall"] is not None
     for opened in report["open"].values():  # a process on an unchanged version, against bare DuckDB
         assert opened["identical"] and opened["answers"]["delegates"] in (1000, 2000)
     assert report["upload"]["shown"] and report["upload"]["rows"] == 1000
     assert "browser" not in report
-    assert {t["target"].split()[0] for t in report["targets"]} == {"1", "2", "3", "4", "5", "6", "7", "8", "9"}
+    assert {t["target"].split()[0] for t in report["targets"]} == {str(n) for n in range(1, 10)} | {"11"}
     assert all(isinstance(t["reached"], bool) for t in report["targets"])
     printed = capsys.readouterr().out
     assert "| target" in printed and re.search(
-        r"2 identical answers \(layer, raw, pandas\), every run +\| yes", printed
+        r"2 identical answers \(layer, raw, and pandas where it ran\), every run +\| yes", printed
     )
