@@ -112,13 +112,31 @@ def screenshot(page: Page, path: Path) -> Path:
     return path
 
 
+_METRICS_JS = """() => Object.fromEntries([...document.querySelectorAll('[data-testid=stMetric]')].map(m => [
+    m.querySelector('[data-testid=stMetricLabel]')?.innerText.trim(),
+    m.querySelector('[data-testid=stMetricValue]')?.innerText.trim(),
+]))"""
+
+
 def metrics(page: Page) -> dict[str, str]:
-    """The Overview's key numbers as a person reads them: label -> value."""
-    out = {}
-    for metric in page.get_by_test_id("stMetric").all():
-        label = metric.get_by_test_id("stMetricLabel").inner_text().strip()
-        out[label] = metric.get_by_test_id("stMetricValue").inner_text().strip()
-    return out
+    """The Overview's key numbers as a person reads them: label -> value, read in one step (a rerun may be
+    replacing them meanwhile)."""
+    return page.evaluate(_METRICS_JS)
+
+
+def expect_metrics(page: Page, wanted: dict[str, str]) -> None:
+    """Wait until the key numbers on screen are exactly `wanted` (while a rerun draws, the previous run's may
+    still stand beside the new ones), then check them."""
+    page.wait_for_function(
+        f"""wanted => {{
+            const shown = ({_METRICS_JS})();
+            const labels = Object.keys(wanted);
+            return Object.keys(shown).length === labels.length && labels.every(label => shown[label] === wanted[label]);
+        }}""",
+        arg=wanted,
+        timeout=RUN_TIMEOUT_MS,
+    )
+    assert metrics(page) == wanted
 
 
 def axe_violations(page: Page, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict]:

@@ -40,15 +40,6 @@ SHENZHEN = {"Visits": "2", "Delegates": "6", "Departments": "3", "Cities": "1"} 
 FSD_ONLY = {"Visits": "2", "Delegates": "3", "Departments": "1", "Cities": "1"}  # FSD went on K1 (2) and K3 (1)
 
 
-def expect_metrics(page: Page, wanted: dict[str, str]) -> None:
-    """The four key numbers, retried until the rerun that produces them has been drawn."""
-    for label, value in wanted.items():
-        # .last: while a rerun draws, the previous run's metrics may still stand above the new ones
-        metric = page.get_by_test_id("stMetric").filter(has=page.get_by_text(label, exact=True)).last
-        expect(metric.get_by_test_id("stMetricValue")).to_have_text(value)
-    assert kit.metrics(page) == wanted
-
-
 def table_column(page: Page, header: str, nth: int = 0) -> list[str]:
     """One column of the n-th visible table having that header, as its cells read (Streamlit's grid keeps an
     accessible copy of its canvas in a hidden <table>, which is also what a screen reader reads)."""
@@ -62,13 +53,13 @@ def table_column(page: Page, header: str, nth: int = 0) -> list[str]:
 def test_overview_numbers_in_both_languages(page: Page, known_server: kit.Server):
     kit.open_page(page, known_server.url)
     expect(page.locator("h1")).to_have_text("Overview")
-    expect_metrics(page, ALL)
+    kit.expect_metrics(page, ALL)
     # Newest visits first, dates written the English way.
     assert table_column(page, "Visit") == ["K4", "K3", "K2", "K1"]
     kit.sidebar(page).get_by_role("radio", name="繁體中文").click()
     expect(page.locator("h1")).to_have_text("總覽")
     kit.wait_for_run(page)
-    expect_metrics(page, ALL_ZH)
+    kit.expect_metrics(page, ALL_ZH)
     assert "lang=zh" in page.url
 
 
@@ -110,7 +101,7 @@ def test_participation_table_values(page: Page, known_server: kit.Server):
 def test_sidebar_filter_and_copied_link(page: Page, browser: Browser, known_server: kit.Server, console: kit.Console):
     kit.open_page(page, known_server.url)
     kit.choose(page, "Cities", "Shenzhen")
-    expect_metrics(page, SHENZHEN)
+    kit.expect_metrics(page, SHENZHEN)
     expect(page).to_have_url(re.compile(r"[?&]city=Shenzhen"))
     copied = page.url
     # A colleague opens the copied link: a new browser session, the same view.
@@ -118,12 +109,12 @@ def test_sidebar_filter_and_copied_link(page: Page, browser: Browser, known_serv
     try:
         other.goto(copied)
         kit.wait_for_run(other)
-        expect_metrics(other, SHENZHEN)
+        kit.expect_metrics(other, SHENZHEN)
         chips = kit.sidebar(other).get_by_test_id("stMultiSelect").first
         expect(chips.get_by_text("Shenzhen", exact=True)).to_be_visible()
         other.reload()
         kit.wait_for_run(other)
-        expect_metrics(other, SHENZHEN)
+        kit.expect_metrics(other, SHENZHEN)
     finally:
         other.context.close()
 
@@ -133,7 +124,7 @@ def test_chart_click_filters_every_page(page: Page, known_server: kit.Server):
     kit.open_page(page, known_server.url)
     chart = page.get_by_test_id("stPlotlyChart").filter(has_text="Departments with most delegates")
     kit.click_bar(page, chart, "Fire Services Department")
-    expect_metrics(page, FSD_ONLY)
+    kit.expect_metrics(page, FSD_ONLY)
     expect(page).to_have_url(re.compile(r"[?&]dept=FSD"))
     departments = kit.sidebar(page).get_by_test_id("stMultiSelect").filter(has_text="Departments")
     expect(departments.get_by_text("FSD", exact=False)).to_be_visible()
@@ -148,10 +139,10 @@ def test_chart_click_filters_every_page(page: Page, known_server: kit.Server):
 
 def test_empty_state_says_what_to_do(page: Page, known_server: kit.Server):
     kit.open_page(page, known_server.url, query="dept=FSD&kind=public_body")
-    expect_metrics(page, {"Visits": "0", "Delegates": "0", "Departments": "0", "Cities": "0"})
+    kit.expect_metrics(page, {"Visits": "0", "Delegates": "0", "Departments": "0", "Cities": "0"})
     expect(page.get_by_text("No visits match these filters — clear filters to see all visits.")).to_be_visible()
     page.get_by_test_id("stMain").get_by_role("button", name="Clear filters").click()
-    expect_metrics(page, ALL)
+    kit.expect_metrics(page, ALL)
     assert "dept=" not in page.url
 
 

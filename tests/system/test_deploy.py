@@ -20,9 +20,9 @@ import pytest
 from argon2 import PasswordHasher
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from innovisits.bench.browser import CHROMIUM, CHROMIUM_ARGS
 from innovisits.ui.auth import COOKIE
 from tests import known_data
-from tests.browser.kit import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("deploy")]
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from innovisits.bench.browser import CHROMIUM, CHROMIUM_ARGS
 from tests import known_data
-from tests.browser.kit import CHROMIUM, CHROMIUM_ARGS
 
 PROJECT = Path(__file__).resolve().parents[2]
 SESSIONS = 20
