@@ -113,15 +113,16 @@ def test_a_clicked_bar_stays_among_the_others_highlighted(page: Page, known_serv
     kit.click_bar(page, chart, "Fire Services Department")
     expect(page).to_have_url(re.compile(r"[?&]dept=FSD"))
     expect(chart.locator(".barlayer .point").first).to_be_attached()
-    # the rerun's figure once plotly has drawn it (its data holds the opacities), looked up afresh on every poll:
-    # the rerun may replace the chart's element, and plotly fills a new one only when it draws
+    # the rerun's figure once plotly has drawn it (its data holds the opacities, some faint), looked up afresh on
+    # every poll: the rerun may replace the chart's element, and plotly fills a new one only when it draws
     bars = page.wait_for_function(
         """title => {
             const chart = [...document.querySelectorAll('[data-testid=stPlotlyChart]')]
                 .find(c => c.textContent.includes(title));
             const trace = chart?.querySelector('.js-plotly-plot')?.data?.[0];
-            return Array.isArray(trace?.marker?.opacity)
-                && Array.from(trace.customdata, (key, i) => [key, trace.marker.opacity[i]]);
+            const opacity = trace?.marker?.opacity;  // the figure before the click has every bar at full strength
+            return Array.isArray(opacity) && opacity.some(o => o < 1)
+                && Array.from(trace.customdata, (key, i) => [key, opacity[i]]);
         }""",
         arg="Departments with most delegates",
         timeout=kit.RUN_TIMEOUT_MS,
