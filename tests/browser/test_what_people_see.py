@@ -19,7 +19,7 @@ from playwright.sync_api import Page, expect
 from innovisits.i18n import formatting
 from tests.browser import kit
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser-look")]  # its own group: the longest module
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 GEOMETRY_JS = Path(__file__).with_name("geometry.js")
 # Every dashboard page by URL path (presenter mode and the staff pages have their own tests).
