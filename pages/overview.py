@@ -7,7 +7,8 @@ from innovisits.report import charts, views
 
 ui.page_header("page_overview")
 filters = ui.filters()
-summary = views.summary(ui.query, filters)
+view = views.overview(ui.query, filters)
+summary = view["summary"].iloc[0]
 
 columns = st.columns(4)
 for column, key in zip(columns, views.OVERVIEW_NUMBERS, strict=True):
@@ -15,7 +16,6 @@ for column, key in zip(columns, views.OVERVIEW_NUMBERS, strict=True):
 
 if not ui.empty_state(summary):
     lang = ui.lang()
-    view = views.overview(ui.query, filters)
     by_month = view["visits_by_month"]
     ui.chart(
         charts.over_time(

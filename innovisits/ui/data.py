@@ -4,11 +4,14 @@ version, filters and values (cached data), so a rerun that changes nothing runs 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from innovisits.data.config import ConfigError, data_location, location
 from innovisits.data.filters import Filters
@@ -53,10 +56,30 @@ def _query(directory: str, version: tuple, name: str, filters: Filters, values: 
     return _store.execute(name, filters, **dict(values)).df()
 
 
+# The script run's thread, Streamlit context and store, as it last chose them (`load` at the start of each run,
+# then every query). `views.together` runs a view's queries in threads of its own, each in a copy of the
+# script's context (contextvars): there a query takes the script's store (one version for the whole view) and
+# its Streamlit context.
+_SERVED: ContextVar[tuple[int, Any, Store]] = ContextVar("innovisits_served")
+
+
+def _served() -> Store:
+    """The store for a query: in the script's thread the newest ready (`store`), in a view's thread the
+    script's."""
+    served = _SERVED.get(None)
+    if served is not None and served[0] != threading.get_ident():
+        _, context, found = served
+        add_script_run_ctx(threading.current_thread(), context)
+        return found
+    found = store()
+    _SERVED.set((threading.get_ident(), get_script_run_ctx(), found))
+    return found
+
+
 def query(name: str, filters: Filters | None = None, **values: Any) -> pd.DataFrame:
     """A named query's result as a DataFrame, cached per version of the store that answers, filters and
     values."""
-    found = store()
+    found = _served()
     return _query(str(found.data_dir), found.version, name, filters or Filters(), tuple(sorted(values.items())), found)
 
 
@@ -80,7 +103,7 @@ def load() -> Store | DataError | ConfigError:
     """The store, or the error that says which data file (and column) cannot be read."""
     try:
         with st.spinner(t("loading")):
-            return store()
+            return _served()
     except (DataError, ConfigError) as error:
         return error
 
