@@ -8,7 +8,10 @@ NODE_STAMP := node_modules/.package-lock.json
 
 .PHONY: run test lint format install system-deps screenshots
 
+# The package's bytecode is written first (quick when up to date): a machine set never to write it
+# (PYTHONDONTWRITEBYTECODE) would otherwise compile every module in every process.
 run: $(STAMP)
+	$(PY) -m compileall -q innovisits
 	$(PY) -m streamlit run dashboard.py
 
 test: $(STAMP) system-deps $(NODE_STAMP)
