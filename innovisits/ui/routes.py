@@ -14,6 +14,7 @@ from innovisits.ui.language import t
 
 PAGES_DIR = Path(__file__).resolve().parents[2] / "pages"
 HEADINGS_STYLE = Path(__file__).parent / "static" / "headings.css"  # a constant: st.html gets no data
+ARRIVING_CHECK_S = 1.0  # how often a page served the previous data version checks whether the newer is ready
 # (script in pages/, title key, icon): the dashboard, then the insights.
 DASHBOARD = [
     ("overview", "page_overview", ":material/dashboard:"),
@@ -58,6 +59,16 @@ def menu() -> list[st.Page]:
     return [page(*entry) for entry in entries]
 
 
+@st.fragment(run_every=ARRIVING_CHECK_S)
+def _arriving_note() -> None:
+    """The note that newer data is arriving, checked again every second alone (the page is not redrawn); once
+    the newer data is ready, the whole page is drawn again with it, with nobody having to click."""
+    if arriving():
+        st.caption(t("data_arriving"))
+    else:
+        st.rerun(scope="app")
+
+
 def run() -> None:
     """Presenter mode (the slides alone), or the menu with the language choice, filters and presenter
     entry in the sidebar; then the chosen page."""
@@ -72,8 +83,9 @@ def run() -> None:
     navigation = st.navigation(menu(), expanded=True)
     briefing.sync_url()  # the charts chosen for the briefing, kept in the URL like the filters
     if isinstance(load(), Store):
-        if arriving():  # served from the previous version meanwhile; the next page after it is built shows it
-            st.sidebar.caption(t("data_arriving"))
+        if arriving():  # served from the previous version meanwhile
+            with st.sidebar:
+                _arriving_note()
         sidebar.sidebar_filters()
         presenter.sidebar()
     elif navigation.url_path not in PAGES_WITHOUT_DATA:  # those say what is wrong, or need no data
