@@ -1,6 +1,9 @@
 """The data the pages show: the stores of the data directory, shared by every session (`data.serving`: the
 newest store ready answers while the next version's is built), and each named query's result per store
-version, filters and values (cached data), so a rerun that changes nothing runs no SQL."""
+version, filters and values (cached data), so a rerun that changes nothing runs no SQL. Within one script run,
+the store and each result are looked up once (`_this_run`): a page asks for the same results several times
+(the sidebar's choices, the filter chips, the page's own views), and each cached lookup hashes its arguments
+and copies the result out of the cache, and each store lookup lists the data directory."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from innovisits.data.config import ConfigError, data_location, location
 from innovisits.data.filters import Filters
@@ -18,6 +22,22 @@ from innovisits.ui.language import t
 
 WAIT_KEY = "data_wait_for_newest"  # set by `changed`: this session's next store is the newest version
 SHOWN_KEY = "data_shown"  # this session shows data: it keeps being answered while the next version is built
+_RUN_KEY = "_data_this_run"  # (the script run, {what: answer}): what this run has looked up already
+
+
+def _this_run() -> dict[Any, Any]:
+    """What the current script run (a full run or a fragment's) has looked up already: a new dict for each
+    run. A run is told by Streamlit's per-run coordinator (`ScriptRunContext.reset` makes a new one for every
+    run, fragments included); outside a run (no context) nothing is kept."""
+    ctx = get_script_run_ctx()
+    run = getattr(ctx, "parallel_coordinator", None)
+    if run is None:
+        return {}
+    held = st.session_state.get(_RUN_KEY)
+    if held is None or held[0] is not run:
+        held = (run, {})
+        st.session_state[_RUN_KEY] = held
+    return held[1]
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -29,7 +49,14 @@ def _stores(directory: str) -> Stores:
 def store() -> Store:
     """The newest store ready: a session that shows data is answered from the previous data version while
     the next one is built, and switches to it on the rerun after; a new session (a page opened or reloaded)
-    and the session that changed the data (`changed`) wait for the newest version."""
+    and the session that changed the data (`changed`) wait for the newest version. Looked up once per run."""
+    memo = _this_run()
+    if "store" not in memo:
+        memo["store"] = _newest_ready()
+    return memo["store"]
+
+
+def _newest_ready() -> Store:
     directory = data_location()
     wait = st.session_state.pop(WAIT_KEY, False) or SHOWN_KEY not in st.session_state
     found = _stores(str(directory)).current(data_version(directory), wait=wait)
@@ -40,6 +67,7 @@ def store() -> Store:
 def changed() -> None:
     """This session stored or withdrew data: its next page shows the data version that holds the change."""
     st.session_state[WAIT_KEY] = True
+    _this_run().clear()
 
 
 def arriving() -> bool:
@@ -57,7 +85,11 @@ def query(name: str, filters: Filters | None = None, **values: Any) -> pd.DataFr
     """A named query's result as a DataFrame, cached per version of the store that answers, filters and
     values."""
     found = store()
-    return _query(str(found.data_dir), found.version, name, filters or Filters(), tuple(sorted(values.items())), found)
+    args = (str(found.data_dir), found.version, name, filters or Filters(), tuple(sorted(values.items())))
+    memo = _this_run()
+    if args not in memo:
+        memo[args] = _query(*args, found)
+    return memo[args]
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -77,7 +109,10 @@ PAGES_WITHOUT_DATA = ("data_quality", "sign_in", "upload", "history")
 
 
 def load() -> Store | DataError | ConfigError:
-    """The store, or the error that says which data file (and column) cannot be read."""
+    """The store, or the error that says which data file (and column) cannot be read (the spinner only on the
+    run's first look: asked again, the store is at hand)."""
+    if "store" in (memo := _this_run()):
+        return memo["store"]
     try:
         with st.spinner(t("loading")):
             return store()
