@@ -150,8 +150,21 @@ def chart(fig: go.Figure, data: pd.DataFrame, *, key: str, filter_names: tuple[s
     with st.container(horizontal=True):
         export_menu(key, fig, data)
         briefing.button(key, fig, data, filters())
-    with st.expander(t("data_table"), icon=":material/table:"):
-        grid(data)
+    numbers(key, data)
+
+
+def numbers(key: str, data: pd.DataFrame) -> None:
+    """The chart's numbers as a table in a closed panel, drawn only while open (a fragment reruns just the
+    panel when it is opened): a grid is the heaviest element to send and draw, and the page drew one per
+    chart on every rerun for panels nobody had opened."""
+
+    @st.fragment
+    def panel() -> None:
+        with st.expander(t("data_table"), icon=":material/table:", key=f"{key}_table", on_change="rerun") as shown:
+            if shown.open:
+                grid(data)
+
+    panel()
 
 
 def department_bars(departments: pd.DataFrame, *, title_key: str, key: str, limit: int | None = None) -> None:
