@@ -150,8 +150,21 @@ def chart(fig: go.Figure, data: pd.DataFrame, *, key: str, filter_names: tuple[s
     with st.container(horizontal=True):
         export_menu(key, fig, data)
         briefing.button(key, fig, data, filters())
-    with st.expander(t("data_table"), icon=":material/table:"):
-        grid(data)
+    numbers(key, data)
+
+
+def numbers(key: str, data: pd.DataFrame) -> None:
+    """The chart's numbers as a table in a closed panel, drawn only while open (a fragment reruns just the
+    panel when it is opened): a grid is the heaviest element to send and draw, and the page drew one per
+    chart on every rerun for panels nobody had opened."""
+
+    @st.fragment
+    def panel() -> None:
+        with st.expander(t("data_table"), icon=":material/table:", key=f"{key}_table", on_change="rerun") as shown:
+            if shown.open:
+                grid(data)
+
+    panel()
 
 
 def department_bars(departments: pd.DataFrame, *, title_key: str, key: str, limit: int | None = None) -> None:
@@ -214,7 +227,28 @@ def table(data: pd.DataFrame, *, key: str, hide: tuple[str, ...] = (), widths: M
 def export_menu(key: str, fig: go.Figure | None, data: pd.DataFrame | None, *, says_filters: bool = False) -> None:
     """An Export menu: the chart as PNG/SVG and the table exactly as shown as CSV/XLSX. Each file is made
     only when its button is clicked (rendering an image starts a browser: seconds, not every rerun). A figure
-    that `says_filters` already names the filters it was drawn with (a slide's); any other gets the active ones."""
+    that `says_filters` already names the filters it was drawn with (a slide's); any other gets the active ones.
+
+    The menu's buttons are drawn only while it is open, by a fragment: a page has one menu per chart and table,
+    and their buttons (up to four each) were most of a page's elements, sent, laid out and drawn again on every
+    rerun (a filter change, a language switch) for a menu nobody had opened. Opening it reruns just the menu."""
+
+    @st.fragment
+    def menu() -> None:
+        with st.popover(
+            t("export_menu"),
+            icon=":material/download:",
+            help=t("export_menu_help"),
+            key=f"{key}_export",
+            on_change="rerun",
+        ) as popover:
+            if popover.open:
+                _export_buttons(key, fig, data, says_filters=says_filters)
+
+    menu()
+
+
+def _export_buttons(key: str, fig: go.Figure | None, data: pd.DataFrame | None, *, says_filters: bool) -> None:
     shown = localised_table(data) if data is not None else None
     # The file says what it shows: the active filters as the chart's subtitle (the copy made on the click).
     wants_subtitle = fig is not None and not says_filters
@@ -225,18 +259,17 @@ def export_menu(key: str, fig: go.Figure | None, data: pd.DataFrame | None, *, s
         "csv": (shown is not None, partial(formats.csv_bytes, shown), ":material/csv:"),
         "xlsx": (shown is not None, partial(formats.xlsx_bytes, shown), ":material/table_view:"),
     }
-    with st.popover(t("export_menu"), icon=":material/download:", help=t("export_menu_help"), key=f"{key}_export"):
-        for fmt, (wanted, make, icon) in files.items():
-            if wanted:
-                st.download_button(
-                    t(f"export_{fmt}"),
-                    data=make,
-                    file_name=f"innovisits-{key}.{fmt}",
-                    mime=formats.MIME[fmt],
-                    key=f"{key}_export_{fmt}",
-                    on_click="ignore",
-                    icon=icon,
-                )
+    for fmt, (wanted, make, icon) in files.items():
+        if wanted:
+            st.download_button(
+                t(f"export_{fmt}"),
+                data=make,
+                file_name=f"innovisits-{key}.{fmt}",
+                mime=formats.MIME[fmt],
+                key=f"{key}_export_{fmt}",
+                on_click="ignore",
+                icon=icon,
+            )
 
 
 def _image(fig: go.Figure, subtitle: str, fmt: str) -> bytes:

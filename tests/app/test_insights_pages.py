@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests import insights_data
+from tests.app import open_tables
 
 ENTRY = str(Path(__file__).resolve().parent / "app_entry.py")
 PAGES = {
@@ -25,7 +26,7 @@ def app(page: str, query: dict | None = None) -> AppTest:
     for key, value in (query or {}).items():
         at.query_params[key] = value
     at.run()
-    return at.switch_page(page).run()
+    return open_tables(at.switch_page(page).run())
 
 
 def sentences(at: AppTest) -> list[str]:

@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from innovisits.data.store import data_version
 from innovisits.ui.data import _stores
+from tests.app import open_tables
 
 ENTRY = str(Path(__file__).resolve().parent / "app_entry.py")
 PAGES = [
@@ -96,7 +97,7 @@ def test_every_page_renders(known, lang):
 
 def test_participation_numbers_table(known):
     at = app()
-    at.switch_page("../../pages/participation.py").run()
+    open_tables(at.switch_page("../../pages/participation.py").run())
     table = at.dataframe[0].value
     assert list(table["Code"]) == ["EMSD", "FSD", "HA", "HKUST"]
     assert list(table["Delegates"]) == [3, 3, 2, 2]
@@ -104,7 +105,7 @@ def test_participation_numbers_table(known):
 
 def test_participation_in_chinese_names_departments_in_chinese(known):
     at = app({"lang": "zh"})
-    at.switch_page("../../pages/participation.py").run()
+    open_tables(at.switch_page("../../pages/participation.py").run())
     table = at.dataframe[0].value
     assert "消防處" in list(table["部門"])
     kinds = at.dataframe[1].value
@@ -113,7 +114,7 @@ def test_participation_in_chinese_names_departments_in_chinese(known):
 
 def test_interest_metric_switch(known):
     at = app()
-    at.switch_page("../../pages/interest.py").run()
+    open_tables(at.switch_page("../../pages/interest.py").run())
     matrix = at.dataframe[0].value
     shenzhen_robotics = matrix[(matrix["City"] == "Shenzhen") & (matrix["Code"] == "robotics")].iloc[0]
     assert (shenzhen_robotics["Visits"], shenzhen_robotics["Delegates exposed"]) == (2, 6)
@@ -126,11 +127,11 @@ def test_interest_metric_switch(known):
 
 def test_explorer_search_and_detail(known):
     at = app()
-    at.switch_page("../../pages/explorer.py").run()
+    open_tables(at.switch_page("../../pages/explorer.py").run())
     assert list(at.dataframe[0].value["Visit"]) == ["K4", "K3", "K2", "K1"]
     at.text_input(key="explorer_search").input("robot").run()
     assert list(at.dataframe[0].value["Visit"]) == ["K3", "K1"]
-    at.selectbox(key="explorer_visit").set_value("K1").run()
+    open_tables(at.selectbox(key="explorer_visit").set_value("K1").run())
     delegation = at.dataframe[2].value
     assert list(zip(delegation["Code"], delegation["Delegates"], strict=True)) == [("FSD", 2), ("EMSD", 1), ("HA", 1)]
     categories = at.dataframe[3].value
@@ -147,7 +148,7 @@ def test_explorer_shows_markup_as_text(tmp_path, data_env):
     )
     data_env(directory)
     at = app()
-    at.switch_page("../../pages/explorer.py").run()
+    open_tables(at.switch_page("../../pages/explorer.py").run())
     assert at.subheader[0].value == r"\*\*bold\*\* \[link\]\(http\://x\)"
 
 

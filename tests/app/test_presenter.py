@@ -102,6 +102,11 @@ def test_plain_viewer_without_present_shows_first_slide(known):
 
 def test_every_chart_and_table_has_exports(known):
     at = app({})
+    assert not at.get("download_button")  # a closed menu draws no buttons (panels.export_menu)
+    menus = ("overview_over_time", "overview_departments", "overview_categories", "overview_newest")
+    for key in menus:  # opened, as a click on each Export menu does
+        at.session_state[f"{key}_export"] = True
+    at.run()
     labels = [b.proto.label for b in at.get("download_button")]
     # three charts (PNG, SVG, CSV, XLSX each) and the newest-visits table (CSV, XLSX)
     assert labels.count("Chart as PNG") == 3 and labels.count("Chart as SVG") == 3

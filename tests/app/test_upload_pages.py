@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from innovisits.data import passwords
 from innovisits.ingest import batches
 from tests import ingest_files as f
+from tests.app import open_tables
 from tests.app.test_pages import ENTRY, metrics
 
 PASSWORD = "correct horse battery staple"
@@ -182,10 +183,10 @@ def test_big5_report_preview_confirm_and_seen_on_every_page(known):
     assert at.success[0].value.startswith("Stored as batch ")
     at.switch_page("../../pages/overview.py").run()
     assert metrics(at) == {"Visits": "5", "Delegates": "13", "Departments": "4", "Cities": "3"}
-    at.switch_page("../../pages/participation.py").run()
+    open_tables(at.switch_page("../../pages/participation.py").run())
     participation = at.dataframe[0].value
     assert dict(zip(participation["Code"], participation["Delegates"], strict=True))["EMSD"] == 4
-    at.switch_page("../../pages/interest.py").run()
+    open_tables(at.switch_page("../../pages/interest.py").run())
     matrix = at.dataframe[0].value
     assert matrix[(matrix["City"] == "Shenzhen") & (matrix["Code"] == "robotics")].iloc[0]["Visits"] == 3
     at.switch_page("../../pages/explorer.py").run()

@@ -181,10 +181,14 @@ def layout_problems(page: Page) -> list[str]:
 
 
 def expand_tables(page: Page) -> None:
-    """Open every "numbers behind this chart" panel, so that checks see the tables too."""
-    closed = page.get_by_test_id("stMain").locator("details:not([open]) > summary")
+    """Open every "numbers behind this chart" panel, so that checks see the tables too. A chart's panel draws
+    its table only once opened (a rerun of the panel alone), so wait until every open panel shows something."""
+    main = page.get_by_test_id("stMain")
+    closed = main.locator("details:not([open]) > summary")
     for _ in range(closed.count()):
         closed.first.click()
+    for panel in main.locator("details[open]").all():
+        expect(panel.get_by_test_id("stExpanderDetails").get_by_test_id("stElementContainer").first).to_be_attached()
     wait_for_run(page)
 
 
