@@ -419,16 +419,19 @@ def _against_store(snapshot: Snapshot, table: str, pieces: list[Piece], plan: Pl
                 snapshot.correct(table, con.sql(sql.load("ingest/fixed_keyed")))
     else:
         found = compared
+    typed = [duckdb.ColumnExpression(c.name).cast(duckdb.sqltype(c.type)).alias(c.name) for c in schema()[table]]
     if rule.key:
         new = con.sql(sql.load("ingest/new_keyed"))
     elif found.count("*").fetchall()[0][0] or any(p.from_report for p in pieces if p.table == table):
         new = con.sql(sql.load("ingest/new_unkeyed"))
-    else:  # table files with no row stored: every row, already in file order (sorting a million cost 0.4 s)
-        new = con.sql(sql.load("ingest/new_all"))
-    snapshot.stage(table)
-    new.select(
-        *[duckdb.ColumnExpression(c.name).cast(duckdb.sqltype(c.type)).alias(c.name) for c in schema()[table]]
-    ).insert_into(f"new_{table}")
+    else:  # table files with no row stored: every row, in file order (sorting a million cost 0.4 s), read in
+        # place from the checked pieces (copying a million cost 0.12 s): the batch's Parquet is written from them
+        mine = [p.rows.select(*typed) for p in pieces if p.table == table]
+        snapshot.stage(table, functools.reduce(duckdb.DuckDBPyRelation.union, mine))
+        new = None
+    if new is not None:
+        snapshot.stage(table)
+        new.select(*typed).insert_into(f"new_{table}")
     n_added = con.table(f"new_{table}").count("*").fetchall()[0][0]
     return n_added, found.count("*").fetchall()[0][0] - len(problems), problems
 

@@ -87,11 +87,18 @@ class Snapshot:
             )
         return found
 
-    def stage(self, table: str) -> None:
-        """Make `new_<table>` (and `fixed_<table>` for a keyed table), empty, and `table` show their rows."""
+    def stage(self, table: str, rows: duckdb.DuckDBPyRelation | None = None) -> None:
+        """Make `new_<table>` (and `fixed_<table>` for a keyed table) and have `table` show their rows:
+        empty tables, or with `rows` (typed as the table, over tables only: a view reads them when asked) a
+        view of those rows (no copy of a million rows), once, before any other rows are added."""
         if table in self.staged:
+            if rows is not None:
+                raise ValueError(f"{table} already has rows to add")
             return
-        empty_table(self.con, table).create(f"new_{table}")
+        if rows is None:
+            empty_table(self.con, table).create(f"new_{table}")
+        else:
+            rows.create_view(f"new_{table}", replace=False)
         if key_of(table):
             empty_table(self.con, table).create(f"fixed_{table}")
         self.staged.add(table)
