@@ -116,7 +116,7 @@ def load(
         path = Path(tmp) / "upload.csv"
         path.write_bytes(text)
         try:
-            headers = list(con.read_csv(str(path), **_CSV_OPTIONS, **longest).columns)
+            headers = con.sql(sql.load("ingest/upload_headers"), params={"path": str(path), **longest}).columns
             if len(headers) > MAX_COLUMNS:  # a wide row among the sniffed ones: reading it would run out of memory
                 _check_rows(text, quotes=False)
                 raise Unreadable("too_many_columns", columns=len(headers), limit=MAX_COLUMNS)
@@ -284,18 +284,6 @@ def _unique(headers: list[str]) -> list[str]:
         seen[header] = n + 1
         unique.append(header if not n else f"{header}_{n}")
     return unique
-
-
-_CSV_OPTIONS = {
-    "header": True,
-    "all_varchar": True,
-    "delimiter": ",",
-    "quotechar": '"',
-    "escapechar": '"',
-    "encoding": "utf-8",
-    "null_padding": True,
-    "parallel": False,
-}
 
 
 def _cleaned(
