@@ -17,7 +17,7 @@ import duckdb
 from innovisits import i18n
 from innovisits.data import audit, lock, sql
 from innovisits.data.config import MAX_UPLOAD_ROWS, location, max_upload_bytes
-from innovisits.data.store import SUMMARY_KEYS, schema
+from innovisits.data.store import SUMMARY_KEYS, schema, sql_type
 from innovisits.ingest import headers, reading, templates
 from innovisits.ingest.resolve import resolvers as make_resolvers
 from innovisits.ingest.rules import REPORT, TABLES
@@ -419,7 +419,7 @@ def _against_store(snapshot: Snapshot, table: str, pieces: list[Piece], plan: Pl
                 snapshot.correct(table, con.sql(sql.load("ingest/fixed_keyed")))
     else:
         found = compared
-    typed = [duckdb.ColumnExpression(c.name).cast(duckdb.sqltype(c.type)).alias(c.name) for c in schema()[table]]
+    typed = [duckdb.ColumnExpression(c.name).cast(sql_type(c.type)).alias(c.name) for c in schema()[table]]
     if rule.key:
         new = con.sql(sql.load("ingest/new_keyed"))
     elif found.count("*").fetchall()[0][0] or any(p.from_report for p in pieces if p.table == table):
