@@ -45,6 +45,7 @@ class Snapshot:
     def __init__(self, data_dir: Path | str) -> None:
         self.data_dir = location(data_dir)
         self.con = connect()
+        schema(self.con)  # first, while the connection holds nothing
         self.listing = listing(self.data_dir)
         self.version = self.listing.version
         self.staged: set[str] = set()  # the tables that have `new_<table>` (and `fixed_<table>`)
