@@ -87,7 +87,7 @@ class Plan:
     files: list[FileInfo]
     problems: list[Problem]
     problem_count: int = 0
-    snapshot: Snapshot | None = None  # holds the rows to add, in its tables `new_<table>`
+    snapshot: Snapshot | None = None  # holds the rows to add, as `new_<table>` (a table, or a view of the checked rows)
     added: dict[str, int] = field(default_factory=dict)  # table -> rows to add
     duplicates: dict[str, int] = field(default_factory=dict)  # table -> rows already stored
     before: dict[str, int] = field(default_factory=dict)  # Overview numbers now
