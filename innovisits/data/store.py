@@ -160,13 +160,25 @@ class Column:
     is_required: bool
 
 
-@cache
-def schema() -> dict[str, tuple[Column, ...]]:
-    """Each table's columns, read from the schema file itself so there is one source of truth."""
-    con = connect()
-    con.execute(sql.load("setup/schema"))
-    rows = con.execute(sql.load("schema_columns")).fetchall()
-    return {t: tuple(Column(name, type_, req) for table, name, type_, req in rows if table == t) for t in TABLES}
+_SCHEMA: dict[str, tuple[Column, ...]] = {}  # schema(), once a process
+
+
+def schema(con: duckdb.DuckDBPyConnection | None = None) -> dict[str, tuple[Column, ...]]:
+    """Each table's columns, read from the schema file itself so there is one source of truth. Worked out once
+    a process: in a database of its own, or in `con` (a new connection, before it holds anything) in a
+    transaction rolled back, which leaves nothing behind and spares the process a second database (0.02 s)."""
+    if not _SCHEMA:
+        con = con or connect()
+        con.begin()
+        try:
+            con.execute(sql.load("setup/schema"))
+            rows = con.execute(sql.load("schema_columns")).fetchall()
+        finally:
+            con.rollback()
+        _SCHEMA.update(
+            {t: tuple(Column(name, type_, req) for table, name, type_, req in rows if table == t) for t in TABLES}
+        )
+    return _SCHEMA
 
 
 def connect(database: str = ":memory:", read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -197,10 +209,16 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+@cache
+def sql_type(name: str) -> duckdb.sqltypes.DuckDBPyType:
+    """A DuckDB type by name, parsed once (a parse costs a quarter of a millisecond; a snapshot casts dozens)."""
+    return duckdb.sqltype(name)
+
+
 def typed_column(column: Column, present: list[str]) -> duckdb.Expression:
     """The column cast to its schema type, or a typed null when the files lack this optional column."""
     value = duckdb.ColumnExpression(column.name) if column.name in present else duckdb.ConstantExpression(None)
-    return value.cast(duckdb.sqltype(column.type)).alias(column.name)
+    return value.cast(sql_type(column.type)).alias(column.name)
 
 
 def empty_table(con: duckdb.DuckDBPyConnection, table: str) -> duckdb.DuckDBPyRelation:

@@ -250,9 +250,9 @@ def _stage(snapshot: Snapshot, batch_id: str, superseded: list[str]) -> list[lis
             fixed = con.table(f"fixed_{table}")
             old = [snapshot.file_rows(snapshot.data_dir / p) for p in superseded if _table_of(p) == table]
             parts += [join_keys(_union(old), fixed, key_of(table), "anti"), fixed]
-        new = con.table(f"new_{table}").select(*(ALIAS_COLUMNS if table == "aliases" else ["*"]))
-        if new.count("*").fetchall()[0][0]:
-            parts.append(new)
+        new = snapshot.new(table)
+        if new is not None and new.count("*").fetchall()[0][0]:
+            parts.append(new.select(*(ALIAS_COLUMNS if table == "aliases" else ["*"])))
         if not parts:
             continue
         staged = staging / f"{table}.parquet"
@@ -277,16 +277,22 @@ def _table_of(path: str) -> str:
 
 def _visit_ids(snapshot: Snapshot) -> tuple[list[str], int]:
     """The first VISITS_NAMED ids (in order) of the visits the batch adds rows to or corrects (how history
-    names a batch), and how many there are; counted in DuckDB (a million delegates took 0.2 s in Python)."""
+    names a batch), and how many there are; counted in DuckDB in one pass (a million delegates took 0.2 s in
+    Python, and 0.06 s a pass)."""
     found = [
         snapshot.con.table(name).select("visit_id")
         for table, rule in TABLES.items()
-        if "visit_id" in [c.name for c in rule.columns()]
+        if table in snapshot.staged and "visit_id" in [c.name for c in rule.columns()]
         for name in [f"new_{table}", *([f"fixed_{table}"] if key_of(table) else [])]
     ]
+    if not found:
+        return [], 0
     ids = functools.reduce(duckdb.DuckDBPyRelation.union, found).distinct()
-    named = [v for (v,) in ids.order("visit_id").limit(VISITS_NAMED).fetchall()]
-    return named, ids.count("*").fetchall()[0][0]
+    first = duckdb.FunctionExpression(
+        "min", duckdb.ColumnExpression("visit_id"), duckdb.ConstantExpression(VISITS_NAMED)
+    )
+    named, count = ids.aggregate([first, duckdb.FunctionExpression("count_star")]).fetchall()[0]
+    return named or [], count
 
 
 def undo(data_dir: Path | str, batch_id: str, who: str) -> audit.Batch:

@@ -17,7 +17,7 @@ import duckdb
 from innovisits import i18n
 from innovisits.data import audit, lock, sql
 from innovisits.data.config import MAX_UPLOAD_ROWS, location, max_upload_bytes
-from innovisits.data.store import SUMMARY_KEYS, schema
+from innovisits.data.store import SUMMARY_KEYS, schema, sql_type
 from innovisits.ingest import headers, reading, templates
 from innovisits.ingest.resolve import resolvers as make_resolvers
 from innovisits.ingest.rules import REPORT, TABLES
@@ -87,7 +87,7 @@ class Plan:
     files: list[FileInfo]
     problems: list[Problem]
     problem_count: int = 0
-    snapshot: Snapshot | None = None  # holds the rows to add, in its tables `new_<table>`
+    snapshot: Snapshot | None = None  # holds the rows to add, as `new_<table>` (a table, or a view of the checked rows)
     added: dict[str, int] = field(default_factory=dict)  # table -> rows to add
     duplicates: dict[str, int] = field(default_factory=dict)  # table -> rows already stored
     before: dict[str, int] = field(default_factory=dict)  # Overview numbers now
@@ -168,7 +168,7 @@ def _prepare(
     corrections: bool,
 ) -> Plan:
     snapshot = Snapshot(data_dir)
-    before = _summary(snapshot)  # first: stored data that cannot be read is reported before any work
+    before, departments = _overview(snapshot)  # first: stored data that cannot be read is reported before any work
     con = snapshot.con
     resolvers = make_resolvers(snapshot)
     stored_files = audit.active_checksums(data_dir)
@@ -222,7 +222,7 @@ def _prepare(
     problems.sort(key=lambda p: (p.file, p.row or 0, p.column or ""))
     plan.problems, plan.problem_count = problems[:MAX_PROBLEMS], len(problems)
     if plan.ok:
-        plan.after = _summary(snapshot)
+        plan.after = _after(snapshot, plan, departments)
     else:
         plan.added = {}
     return plan
@@ -232,9 +232,25 @@ def _with(info: FileInfo, **changes: object) -> FileInfo:
     return FileInfo(**{**info.__dict__, **changes})
 
 
-def _summary(snapshot: Snapshot) -> dict[str, int]:
+def _overview(snapshot: Snapshot) -> tuple[dict[str, int], list[str]]:
+    """The Overview's numbers, and the departments the delegates come from (see `_after`)."""
     row = snapshot.records("ingest/overview")[0]
-    return {k: int(row[k]) for k in SUMMARY_KEYS}
+    return {k: int(row[k]) for k in SUMMARY_KEYS}, row["department_codes"] or []
+
+
+def _after(snapshot: Snapshot, plan: Plan, departments: list[str]) -> dict[str, int]:
+    """The Overview's numbers with the plan's rows. New delegates alone change two of them, worked out from
+    the numbers before (counting a million delegates again cost 0.15 s): each counts, since a valid plan has
+    no delegate of an unknown visit and the visits are as they were, and the departments are those before
+    and the new delegates'. Any other upload is counted again."""
+    if set(plan.counts()) != {"participants"} or any(plan.corrected.values()):
+        return _overview(snapshot)[0]
+    new = plan.rows("participants").select("department").distinct().fetchall()
+    return {
+        **plan.before,
+        "delegates": plan.before["delegates"] + plan.added["participants"],
+        "departments": len({*departments, *(d for (d,) in new if d is not None)}),
+    }
 
 
 def _header_problems(name: str, table: reading.Loaded, match: headers.Match) -> list[Problem]:
@@ -403,15 +419,19 @@ def _against_store(snapshot: Snapshot, table: str, pieces: list[Piece], plan: Pl
                 snapshot.correct(table, con.sql(sql.load("ingest/fixed_keyed")))
     else:
         found = compared
+    typed = [duckdb.ColumnExpression(c.name).cast(sql_type(c.type)).alias(c.name) for c in schema()[table]]
     if rule.key:
         new = con.sql(sql.load("ingest/new_keyed"))
     elif found.count("*").fetchall()[0][0] or any(p.from_report for p in pieces if p.table == table):
         new = con.sql(sql.load("ingest/new_unkeyed"))
-    else:  # table files with no row stored: every row, already in file order (sorting a million cost 0.4 s)
-        new = con.sql(sql.load("ingest/new_all"))
-    new.select(
-        *[duckdb.ColumnExpression(c.name).cast(duckdb.sqltype(c.type)).alias(c.name) for c in schema()[table]]
-    ).insert_into(f"new_{table}")
+    else:  # table files with no row stored: every row, in file order (sorting a million cost 0.4 s), read in
+        # place from the checked pieces (copying a million cost 0.12 s): the batch's Parquet is written from them
+        mine = [p.rows.select(*typed) for p in pieces if p.table == table]
+        snapshot.stage(table, functools.reduce(duckdb.DuckDBPyRelation.union, mine))
+        new = None
+    if new is not None:
+        snapshot.stage(table)
+        new.select(*typed).insert_into(f"new_{table}")
     n_added = con.table(f"new_{table}").count("*").fetchall()[0][0]
     return n_added, found.count("*").fetchall()[0][0] - len(problems), problems
 

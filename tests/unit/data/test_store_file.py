@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from innovisits.data import sql
+from innovisits.data import store as store_module
 from innovisits.data.filters import Filters
 from innovisits.data.store import Store
 from tests import known_data
@@ -130,3 +131,20 @@ def test_a_stored_visit_id_uploaded_again_means_a_full_build(known_csv_dir, file
     store = Store(known_csv_dir)
     assert len(built) == 1 and store.records("summary")[0]["visits"] == 5
     assert answers(store) == answers(Store(known_csv_dir, in_memory=True))
+
+
+def test_the_schema_worked_out_on_a_connection_leaves_it_as_it_was(monkeypatch):
+    """An ingest works the schema out on its snapshot's connection (`schema(con)`): the columns of the schema
+    file, and the connection still holds no table, view or macro of it."""
+    monkeypatch.setattr(store_module, "_SCHEMA", {})
+    con = store_module.connect()
+    found = store_module.schema(con)
+    assert [(c.name, c.type, c.is_required) for c in found["participants"]] == [
+        ("visit_id", "VARCHAR", True),
+        ("department", "VARCHAR", True),
+        ("participant_id", "VARCHAR", False),
+        ("role", "VARCHAR", False),
+    ]
+    assert con.execute("select count(*) from duckdb_tables() where not temporary").fetchall() == [(0,)]
+    assert con.execute("select count(*) from duckdb_views() where not internal").fetchall() == [(0,)]
+    assert not con.execute("select * from duckdb_functions() where function_name = 'follow_up_statuses'").fetchall()

@@ -214,6 +214,23 @@ def test_two_identical_delegates_stay_two(data):
     assert plan.after["delegates"] == 12
 
 
+def test_new_delegates_alone_give_the_overview_numbers_after(data):
+    """An upload of delegates only works out the numbers after from those before (see `plan._after`): they
+    must be the Overview's. Stored: the known delegates but K2's two from HKUST, plus one from HKUST on a visit
+    K9 that is not stored (not a delegate: 4 visits, 8 delegates of EMSD, FSD, HA). The upload adds HKUST to K2
+    and a Fire Services delegate (by name) to K4: 10 delegates of 4 departments."""
+    header, rows = known_data.TABLES["participants"]
+    kept = [r for r in rows if r[1] != "HKUST"] + [("K9", "HKUST", "099", "delegate")]
+    known_data.write_csv(data / "participants.csv", header, kept)
+    upload = b"visit_id,department,participant_id,role\nK2,HKUST,006,delegate\nK4,Fire Services Department,,\n"
+    plan = prepare([Upload("p.csv", upload)], data)
+    assert plan.ok, [p.line() for p in plan.problems]
+    assert plan.before == {"visits": 4, "delegates": 8, "departments": 3, "cities": 3, "categories": 3}
+    assert plan.after == {"visits": 4, "delegates": 10, "departments": 4, "cities": 3, "categories": 3}
+    batches.commit(plan, "tester")
+    assert summary(data) == plan.after
+
+
 @pytest.mark.parametrize("layout", known_data.LAYOUTS)
 def test_undo_restores_the_directory_byte_for_byte(tmp_path, layout):
     data = known_data.build(tmp_path / "data", layout)

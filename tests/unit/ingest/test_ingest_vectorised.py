@@ -85,6 +85,28 @@ def test_each_white_space_character_is_found_alone_at_either_end_of_a_value():
     assert list(table.rows.loc[2]) == expected
 
 
+def test_a_file_without_quotes_is_cleaned_of_each_padding_alone():
+    """An ASCII file skips the check of each value when its bytes hold no white space, control character or '
+    (`reading._plain`): each white space character a line can hold unquoted, at either end, and an exported
+    formula's ', is still found when it is the only one in the file."""
+    spaces = [c for c in reading.SPACES if c not in "\r\n"]
+    con = connect()
+    missed = []
+    for number, value in enumerate([*(f"{c}x" for c in spaces), *(f"x{c}" for c in spaces), "'=1"]):
+        loaded = reading.load(con, f"visit_id,department\nK1,EMSD\n{value},FSD\n".encode(), f"upload_{number}")
+        if loaded.relation.order("_row").select("c0").fetchall() != [("K1",), ("=1" if value == "'=1" else "x",)]:
+            missed.append(value)
+    assert not missed
+
+
+def test_a_plain_file_is_read_as_is_but_for_its_blank_rows():
+    table = ingest_files.read(b"visit_id,department\nK1,EMSD\n,\nK2,FSD\n")
+    assert table.rows.to_dict("index") == {
+        2: {"visit_id": "K1", "department": "EMSD"},
+        4: {"visit_id": "K2", "department": "FSD"},
+    }
+
+
 def test_a_file_read_by_both_threads_numbers_its_rows_as_the_file_does():
     """A quote-free file of 12 MB (two of DuckDB's 8 MB scan ranges) is read in parallel: each row's number
     is still its place in the file."""
