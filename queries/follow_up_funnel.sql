@@ -1,14 +1,15 @@
 -- From exposure to adoption, per technology category: departments exposed on visits in view (at least one
 -- delegate on a visit featuring it), then departments that reached each follow-up stage. A department
 -- counts at every stage up to the furthest it reached (a pilot was an idea and a trial first).
+-- Exposure is read per department and set of categories (a few thousand pairs, from the monthly totals where
+-- a month is whole) and spread over each set's categories: no visit is joined with its categories.
 with
 
-delegates as (
-    select * from filtered_delegations($date_from, $date_to, $cities, $departments, $kinds, $categories)
-),
-
-categories_seen as (
-    select * from filtered_visit_technologies($date_from, $date_to, $cities, $departments, $kinds, $categories)
+department_sets as (
+    select distinct
+        dk,
+        cs,
+    from filtered_delegation_cells($date_from, $date_to, $cities, $departments, $kinds, $categories)
 ),
 
 follow_ups_in_view as (
@@ -18,13 +19,15 @@ follow_ups_in_view as (
 
 exposed as (
     select
-        c.category_id,
-        any_value(c.category_en) as category_en,
-        any_value(c.category_zh) as category_zh,
+        k.category_id,
+        k.category_en,
+        k.category_zh,
         count(distinct d.dk) as departments_exposed,
-    from categories_seen as c
-    inner join delegates as d on d.vk = c.vk
-    group by c.category_id
+    from department_sets as d
+    inner join category_set_members as m on m.cs = d.cs
+    inner join category_keys as k on k.tk = m.tk
+    where $categories is null or list_contains($categories, m.category_id)
+    group by all
 ),
 
 furthest as (

@@ -93,7 +93,7 @@ create macro filtered_visits(date_from, date_to, cities, departments, kinds, cat
         and has_department(dmask, shared_dks, departments, kinds);
 
 -- Delegates of the filtered visits from the chosen departments / kinds, counted per visit and department
--- (`delegates`), with the visit's set of categories, by key: join `department_keys` / `city_keys` for names after aggregating. (A delegate from a
+-- (`delegates`), with the visit's set of categories (and of scores), by key: join `department_keys` / `city_keys` for names after aggregating. (A delegate from a
 -- chosen department makes its visit one of the filtered visits.)
 create macro filtered_delegations(date_from, date_to, cities, departments, kinds, categories) as table
     select
@@ -102,6 +102,7 @@ create macro filtered_delegations(date_from, date_to, cities, departments, kinds
         ck,
         dk,
         cs,
+        ss,
         delegates,
     from delegation_facts
     where (date_from is null or visit_date >= date_from)
