@@ -74,6 +74,13 @@ select
 from (select distinct scores from scoped_scores) as n
 where not exists (select 1 from score_sets as s where s.scores is not distinct from n.scores);
 
+create or replace temp table scoped_score_sets as
+select
+    c.vk,
+    s.ss,
+from scoped_scores as c
+inner join score_sets as s on s.scores is not distinct from c.scores;
+
 insert into score_set_members
 select
     m.ss,
@@ -138,8 +145,7 @@ select
     s.ss,
 from scoped_delegations as d
 inner join visit_facts as v on v.vk = d.vk
-left join scoped_scores as c on c.vk = d.vk
-left join score_sets as s on s.scores is not distinct from c.scores
+left join scoped_score_sets as s on s.vk = d.vk
 order by v.visit_date, d.vk;
 
 insert into delegation_totals
@@ -208,3 +214,5 @@ drop table scoped_months;
 drop table scoped_category_sets;
 
 drop table scoped_scores;
+
+drop table scoped_score_sets;
