@@ -3,9 +3,10 @@
 -- department's delegates, and the lift = that share / the share of all delegates in view, so large
 -- departments do not dominate. `is_unusual` marks pairs with at least $min_support exposed delegates and a
 -- lift of at least $min_lift: the pairs worth a sentence.
--- Every intermediate result is keyed by integers and small: delegates are summed per department and set of
--- (category, interest score) pairs their visit featured (`score_sets`, few), then spread over each set's
--- members: no visit meets its categories, and memory holds a few thousand totals whatever the number of rows.
+-- Every intermediate result is keyed by integers: delegates are summed per department and set of (category,
+-- interest score) pairs their visit featured (`score_sets`: far fewer than visits), then spread over each set's
+-- members, so no visit meets its categories and memory holds one total per department and set, however many
+-- rows there are.
 with
 
 -- The categories seen on the visits in view (restricted to the chosen ones).

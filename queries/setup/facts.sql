@@ -80,8 +80,9 @@ create or replace table category_set_members (
 );
 
 -- Each distinct set of (category, interest score) pairs a visit featured (`ss`), and its members: delegates
--- summed per department and set (few) then spread over each set's members give every department's exposure to
--- a category and its delegate-weighted mean interest without meeting visits with their categories (affinity).
+-- summed per department and set (far fewer than visits), then spread over each set's members, give every
+-- department's exposure to a category and its delegate-weighted mean interest without meeting visits with
+-- their categories (affinity.sql).
 create or replace table score_sets (
     ss integer,
     scores struct(tk integer, interest_score double)[],
