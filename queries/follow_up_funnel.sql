@@ -1,16 +1,8 @@
 -- From exposure to adoption, per technology category: departments exposed on visits in view (at least one
 -- delegate on a visit featuring it), then departments that reached each follow-up stage. A department
 -- counts at every stage up to the furthest it reached (a pilot was an idea and a trial first).
--- Exposure is read per department and set of categories (a few thousand pairs, from the monthly totals where
--- a month is whole) and spread over each set's categories: no visit is joined with its categories.
+-- Exposure comes from `exposed_departments` (see filters.sql): no visit meets its categories.
 with
-
-department_sets as (
-    select distinct
-        dk,
-        cs,
-    from filtered_delegation_cells($date_from, $date_to, $cities, $departments, $kinds, $categories)
-),
 
 follow_ups_in_view as (
     select * from filtered_follow_ups($date_from, $date_to, $departments, $kinds, $categories)
@@ -22,11 +14,9 @@ exposed as (
         k.category_id,
         k.category_en,
         k.category_zh,
-        count(distinct d.dk) as departments_exposed,
-    from department_sets as d
-    inner join category_set_members as m on m.cs = d.cs
-    inner join category_keys as k on k.tk = m.tk
-    where $categories is null or list_contains($categories, m.category_id)
+        count(*) as departments_exposed,
+    from exposed_departments($date_from, $date_to, $cities, $departments, $kinds, $categories) as e
+    inner join category_keys as k on k.tk = e.tk
     group by all
 ),
 
