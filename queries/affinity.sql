@@ -3,83 +3,67 @@
 -- department's delegates, and the lift = that share / the share of all delegates in view, so large
 -- departments do not dominate. `is_unusual` marks pairs with at least $min_support exposed delegates and a
 -- lift of at least $min_lift: the pairs worth a sentence.
+-- Every intermediate result is keyed by integers: delegates are summed per department and set of (category,
+-- interest score) pairs their visit featured (`score_sets`: far fewer than visits), then spread over each set's
+-- members, so no visit meets its categories and memory holds one total per department and set, however many
+-- rows there are.
 with
 
-delegates as (
-    select * from filtered_delegations($date_from, $date_to, $cities, $departments, $kinds, $categories)
-),
-
-categories_seen as (
-    select
-        vk,
-        category_id,
-        any_value(category_en) as category_en,
-        any_value(category_zh) as category_zh,
-        avg(interest_score) as interest_score,
-    from filtered_visit_technologies($date_from, $date_to, $cities, $departments, $kinds, $categories)
-    group by vk, category_id
+-- The categories seen on the visits in view (restricted to the chosen ones).
+categories as (
+    select distinct tk
+    from filtered_visit_categories($date_from, $date_to, $cities, $departments, $kinds, $categories)
 ),
 
 department_delegates as (
     select
-        k.department,
-        k.department_en,
-        k.department_zh,
-        k.kind,
-        d.delegates,
-    from (select dk, sum(delegates)::bigint as delegates, from delegates group by dk) as d
-    inner join department_keys as k on k.dk = d.dk
+        dk,
+        sum(delegates)::bigint as delegates,
+    from filtered_delegation_totals($date_from, $date_to, $cities, $departments, $kinds, $categories)
+    group by dk
 ),
 
-delegates_per_visit as (
+set_delegates as (
     select
-        d.vk,
-        k.department,
-        sum(d.delegates)::bigint as delegates,
-    from delegates as d
-    inner join department_keys as k on k.dk = d.dk
-    group by all
-),
-
-categories as (
-    select
-        category_id,
-        any_value(category_en) as category_en,
-        any_value(category_zh) as category_zh,
-    from categories_seen
-    group by category_id
+        dk,
+        ss,
+        sum(delegates)::bigint as delegates,
+    from filtered_delegations($date_from, $date_to, $cities, $departments, $kinds, $categories)
+    where ss is not null
+    group by dk, ss
 ),
 
 -- Mean interest is weighted by delegates: each exposed delegate counts the visit's score once.
 exposure as (
     select
-        d.department,
-        c.category_id,
+        d.dk,
+        m.tk,
         sum(d.delegates) as delegates_exposed,
-        sum(d.delegates * c.interest_score) / sum(d.delegates) filter (where c.interest_score is not null)
+        sum(d.delegates * m.interest_score) / sum(d.delegates) filter (where m.interest_score is not null)
             as mean_interest_score,
-    from delegates_per_visit as d
-    inner join categories_seen as c on c.vk = d.vk
-    group by d.department, c.category_id
+    from set_delegates as d
+    inner join score_set_members as m on m.ss = d.ss
+    where $categories is null or list_contains($categories, m.category_id)
+    group by d.dk, m.tk
 ),
 
 overall as (
     select
-        category_id,
+        tk,
         sum(delegates_exposed) / (select sum(delegates) from department_delegates) as overall_share,
     from exposure
-    group by category_id
+    group by tk
 ),
 
 pairs as (
     select
-        d.department,
-        d.department_en,
-        d.department_zh,
-        d.kind,
-        c.category_id,
-        c.category_en,
-        c.category_zh,
+        k.department,
+        k.department_en,
+        k.department_zh,
+        k.kind,
+        t.category_id,
+        t.category_en,
+        t.category_zh,
         d.delegates,
         coalesce(e.delegates_exposed, 0) as delegates_exposed,
         coalesce(e.delegates_exposed, 0) / d.delegates as exposure_share,
@@ -87,8 +71,10 @@ pairs as (
         e.mean_interest_score,
     from department_delegates as d
     cross join categories as c
-    left join exposure as e on e.department = d.department and e.category_id = c.category_id
-    left join overall as o on o.category_id = c.category_id
+    inner join department_keys as k on k.dk = d.dk
+    inner join category_keys as t on t.tk = c.tk
+    left join exposure as e on e.dk = d.dk and e.tk = c.tk
+    left join overall as o on o.tk = c.tk
 ),
 
 final as (

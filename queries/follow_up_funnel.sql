@@ -1,15 +1,8 @@
 -- From exposure to adoption, per technology category: departments exposed on visits in view (at least one
 -- delegate on a visit featuring it), then departments that reached each follow-up stage. A department
 -- counts at every stage up to the furthest it reached (a pilot was an idea and a trial first).
+-- Exposure comes from `exposed_departments` (see filters.sql): no visit meets its categories.
 with
-
-delegates as (
-    select * from filtered_delegations($date_from, $date_to, $cities, $departments, $kinds, $categories)
-),
-
-categories_seen as (
-    select * from filtered_visit_technologies($date_from, $date_to, $cities, $departments, $kinds, $categories)
-),
 
 follow_ups_in_view as (
     select * from filtered_follow_ups($date_from, $date_to, $departments, $kinds, $categories)
@@ -18,13 +11,13 @@ follow_ups_in_view as (
 
 exposed as (
     select
-        c.category_id,
-        any_value(c.category_en) as category_en,
-        any_value(c.category_zh) as category_zh,
-        count(distinct d.dk) as departments_exposed,
-    from categories_seen as c
-    inner join delegates as d on d.vk = c.vk
-    group by c.category_id
+        k.category_id,
+        k.category_en,
+        k.category_zh,
+        count(*) as departments_exposed,
+    from exposed_departments($date_from, $date_to, $cities, $departments, $kinds, $categories) as e
+    inner join category_keys as k on k.tk = e.tk
+    group by all
 ),
 
 furthest as (

@@ -6,23 +6,12 @@ follow_ups_in_view as (
     select * from filtered_follow_ups($date_from, $date_to, $departments, $kinds, $categories)
 ),
 
-delegates as (
-    select * from filtered_delegations($date_from, $date_to, $cities, $departments, $kinds, $categories)
-),
-
-categories_seen as (
-    select * from filtered_visit_technologies($date_from, $date_to, $cities, $departments, $kinds, $categories)
-),
-
--- Only the pairs that have a follow-up are looked up, so a large visit history costs little here.
 exposed_pairs as (
-    select distinct
+    select
         k.department,
-        c.category_id,
-    from delegates as d
-    inner join department_keys as k on k.dk = d.dk
-    inner join categories_seen as c on c.vk = d.vk
-    semi join follow_ups_in_view as f on f.department = k.department and f.category_id = c.category_id
+        e.category_id,
+    from exposed_departments($date_from, $date_to, $cities, $departments, $kinds, $categories) as e
+    inner join department_keys as k on k.dk = e.dk
 ),
 
 final as (

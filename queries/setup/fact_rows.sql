@@ -60,6 +60,38 @@ inner join category_keys as k
     on (s.cmask & category_bit(k.tk)) != 0 and (k.tk < 63 or list_contains(s.shared_tks, k.tk))
 where s.cs > (select coalesce(max(cs), 0) from category_set_members);
 
+create or replace temp table scoped_scores as
+select
+    vk,
+    list({'tk': tk, 'interest_score': interest_score} order by tk) as scores,
+from scoped_categories
+group by vk;
+
+insert into score_sets
+select
+    (select coalesce(max(ss), 0) from score_sets) + row_number() over (order by scores)::integer,
+    scores,
+from (select distinct scores from scoped_scores) as n
+where not exists (select 1 from score_sets as s where s.scores is not distinct from n.scores);
+
+create or replace temp table scoped_score_sets as
+select
+    c.vk,
+    s.ss,
+from scoped_scores as c
+inner join score_sets as s on s.scores is not distinct from c.scores;
+
+insert into score_set_members
+select
+    m.ss,
+    m.score.tk,
+    k.category_id,
+    m.score.interest_score,
+from (
+    select ss, unnest(scores) as score, from score_sets where ss > (select coalesce(max(ss), 0) from score_set_members)
+) as m
+inner join category_keys as k on k.tk = m.score.tk;
+
 delete from visit_facts where vk in (select vk from facts_scope);
 
 delete from delegation_facts where vk in (select vk from facts_scope);
@@ -110,8 +142,10 @@ select
     d.dk,
     d.delegates,
     v.cs,
+    s.ss,
 from scoped_delegations as d
 inner join visit_facts as v on v.vk = d.vk
+left join scoped_score_sets as s on s.vk = d.vk
 order by v.visit_date, d.vk;
 
 insert into delegation_totals
@@ -178,3 +212,7 @@ drop table scoped_dates;
 drop table scoped_months;
 
 drop table scoped_category_sets;
+
+drop table scoped_scores;
+
+drop table scoped_score_sets;

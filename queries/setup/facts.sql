@@ -79,6 +79,22 @@ create or replace table category_set_members (
     category_id varchar,
 );
 
+-- Each distinct set of (category, interest score) pairs a visit featured (`ss`), and its members: delegates
+-- summed per department and set (far fewer than visits), then spread over each set's members, give every
+-- department's exposure to a category and its delegate-weighted mean interest without meeting visits with
+-- their categories (affinity.sql).
+create or replace table score_sets (
+    ss integer,
+    scores struct(tk integer, interest_score double)[],
+);
+
+create or replace table score_set_members (
+    ss integer,
+    tk integer,
+    category_id varchar,
+    interest_score double,
+);
+
 -- Each visit with its delegates, departments, mask of its departments and set of categories.
 create or replace table visit_facts as
 select
@@ -92,7 +108,8 @@ from visit_keys
 limit 0;
 
 -- Delegates per visit and department (one row each, so a count of rows is a count of visits), with their
--- visit's date, city and set of categories; a delegate whose visit is not in `visits` counts nowhere.
+-- visit's date, city, set of categories and set of scores (null for a visit without categories); a delegate
+-- whose visit is not in `visits` counts nowhere.
 create or replace table delegation_facts (
     vk integer,
     visit_date date,
@@ -100,6 +117,7 @@ create or replace table delegation_facts (
     dk integer,
     delegates integer,
     cs integer,
+    ss integer,
 );
 
 -- Visits and delegates per day, city and department: the delegation facts summed up for views without a

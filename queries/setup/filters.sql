@@ -93,7 +93,7 @@ create macro filtered_visits(date_from, date_to, cities, departments, kinds, cat
         and has_department(dmask, shared_dks, departments, kinds);
 
 -- Delegates of the filtered visits from the chosen departments / kinds, counted per visit and department
--- (`delegates`), with the visit's set of categories, by key: join `department_keys` / `city_keys` for names after aggregating. (A delegate from a
+-- (`delegates`), with the visit's set of categories (and of scores), by key: join `department_keys` / `city_keys` for names after aggregating. (A delegate from a
 -- chosen department makes its visit one of the filtered visits.)
 create macro filtered_delegations(date_from, date_to, cities, departments, kinds, categories) as table
     select
@@ -102,6 +102,7 @@ create macro filtered_delegations(date_from, date_to, cities, departments, kinds
         ck,
         dk,
         cs,
+        ss,
         delegates,
     from delegation_facts
     where (date_from is null or visit_date >= date_from)
@@ -178,6 +179,21 @@ create macro filtered_delegation_cells(date_from, date_to, cities, departments, 
         and (cities is null or ck in (select ck from city_keys where list_contains(cities, city)))
         and ((departments is null and kinds is null) or dk in (select dk from chosen_departments(departments, kinds)))
         and (categories is null or cs in (select cs from chosen_category_sets(categories)));
+
+-- Each department in view with each category it was exposed to (`dk`, `tk`, `category_id`: a delegate on a
+-- visit in view featuring a chosen category), once: the distinct (department, set of categories) pairs in view,
+-- few, spread over each set's categories, so no visit meets its categories.
+create macro exposed_departments(date_from, date_to, cities, departments, kinds, categories) as table
+    select distinct
+        d.dk,
+        m.tk,
+        m.category_id,
+    from (
+        select distinct dk, cs
+        from filtered_delegation_cells(date_from, date_to, cities, departments, kinds, categories)
+    ) as d
+    inner join category_set_members as m on m.cs = d.cs
+    where categories is null or list_contains(categories, m.category_id);
 
 -- The same without the sets of categories (`visit_date`, `ck`, `dk`, `visits`, `delegates`), for views that
 -- need neither visit keys nor days: without a category filter, from the daily and monthly totals.

@@ -6,6 +6,7 @@ import pytest
 
 from innovisits.data.filters import Filters
 from innovisits.data.store import SUMMARY_KEYS, DataError, Store
+from tests import known_data
 
 # (filters, expected visits, delegates, departments, cities, categories) — worked out by hand from known_data.
 SUMMARIES = [
@@ -58,6 +59,38 @@ def test_delegates_by_kind(known_dir):
         ("academia", 2, 1),
         ("public_body", 2, 2),
     ]
+
+
+def test_delegates_by_kind_with_departments_on_the_shared_mask_bit(tmp_path):
+    """128 departments: keys 127 and 128 share the last bit of a visit's mask, so a visit counts for a kind only
+    when one of its departments on that bit is of the kind. D001–D126 (government) one each on V0; V1: D127
+    (academia) ×2 and D001; V2: D128 (trade)."""
+    tables = dict(known_data.TABLES)
+    codes = [f"D{i:03}" for i in range(1, 129)]
+    kinds = {"D127": "academia", "D128": "trade"}
+    tables["departments"] = (tables["departments"][0], [(c, c, c, kinds.get(c, "government")) for c in codes])
+    tables["visits"] = (
+        tables["visits"][0],
+        [(f"V{i}", f"2019-01-0{i + 1}", "Shenzhen", "Host", "enterprise", "Visit", "") for i in range(3)],
+    )
+    tables["participants"] = (
+        tables["participants"][0],
+        [("V0", c, c, "delegate") for c in codes[:126]]
+        + [("V1", "D127", "a", "delegate"), ("V1", "D127", "b", "delegate"), ("V1", "D001", "c", "delegate")]
+        + [("V2", "D128", "d", "delegate")],
+    )
+    tables["visit_technologies"] = (tables["visit_technologies"][0], [(f"V{i}", "robotics", 3) for i in range(3)])
+    for table, (header, rows) in tables.items():
+        known_data.write_csv(tmp_path / f"{table}.csv", header, rows)
+    store = Store(tmp_path, in_memory=True)
+
+    def by_kind(filters: Filters) -> list[tuple]:
+        rows = store.records("delegates_by_kind", filters)
+        return [(r["kind"], r["delegates"], r["visits"], r["departments"]) for r in rows]
+
+    assert by_kind(Filters()) == [("government", 127, 2, 126), ("academia", 2, 1, 1), ("trade", 1, 1, 1)]
+    assert by_kind(Filters(kinds=("trade",))) == [("trade", 1, 1, 1)]
+    assert by_kind(Filters(departments=("D127", "D002"))) == [("academia", 2, 1, 1), ("government", 1, 1, 1)]
 
 
 def test_visits_by_month(known_dir):

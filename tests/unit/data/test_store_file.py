@@ -15,7 +15,15 @@ from innovisits.data.filters import Filters
 from innovisits.data.store import Store
 from tests import known_data
 
-QUERIES = ("summary", "delegates_by_department", "visits_by_category", "visits_by_month", "interest_by_city_category")
+QUERIES = (
+    "summary",
+    "delegates_by_department",
+    "delegates_by_kind",
+    "visits_by_category",
+    "visits_by_month",
+    "interest_by_city_category",
+    "follow_up_funnel",
+)
 VIEWS = (Filters(), Filters(cities=("Shenzhen",)), Filters(departments=("EMSD",)), Filters(categories=("robotics",)))
 
 
@@ -121,6 +129,9 @@ def test_an_upload_brings_the_snapshot_up_to_date_without_a_rebuild(known_csv_di
     for name in QUERIES:
         for view in views:
             assert updated.records(name, view) == fresh.records(name, view), (name, view)
+    for view in views:  # K2's and K5's categories are new sets of scores
+        values = {"min_support": 1, "min_lift": 1.0}
+        assert updated.records("affinity", view, **values) == fresh.records("affinity", view, **values), view
 
 
 def test_a_stored_visit_id_uploaded_again_means_a_full_build(known_csv_dir, files_for_all, monkeypatch):

@@ -59,6 +59,20 @@ def test_affinity_follows_the_filters(store):
     assert ("HKUST", "robotics") not in got
 
 
+def test_affinity_mean_interest_weights_each_visit_by_its_delegates(tmp_path):
+    """The known data plus robotics listed again on K3 (scores 3 and 5: its score is their mean, 4) and IoT without
+    a score on K4: exposure counts K4's delegate, the mean interest only scored visits."""
+    directory = known_data.build(tmp_path / "data", "csv")
+    extra = {"visit_technologies": [("K3", "robotics", 5), ("K4", "iot_data_platforms", None)]}
+    known_data.write_batch(directory, extra, "more")
+    rows = Store(directory, in_memory=True).records("affinity", min_support=1, min_lift=insights.MIN_LIFT)
+    got = {(r["department"], r["category_id"]): (r["delegates_exposed"], r["mean_interest_score"]) for r in rows}
+    assert got["EMSD", "robotics"] == (2, 4.5)  # K1 (5) and K3 (4), one delegate each: 9 / 2
+    assert got["FSD", "robotics"] == (3, 4.67)  # two on K1 (5), one on K3 (4): 14 / 3
+    assert got["HA", "iot_data_platforms"] == (2, 4.0)  # K1 (4) and K4 (no score)
+    assert got["HKUST", "smart_pv"] == (0, None)
+
+
 def test_affinity_sentences_in_both_languages(store):
     frame = store.execute("affinity", min_support=1, min_lift=insights.MIN_LIFT).df()
     assert insights.affinity_highlights(frame, "en") == [
