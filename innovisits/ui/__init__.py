@@ -22,7 +22,7 @@ from innovisits.ui.panels import (
     table,
     visit_caption,
 )
-from innovisits.ui.sidebar import clear_filters, filters, language_selector, set_filter, sidebar_filters
+from innovisits.ui.sidebar import clear_filters, filters, init_from_url, language_selector, set_filter, sidebar_filters
 
 __all__ = [
     "chart",
@@ -34,6 +34,7 @@ __all__ = [
     "export_menu",
     "filters",
     "grid",
+    "init_from_url",
     "lang",
     "language_selector",
     "load_or_stop",

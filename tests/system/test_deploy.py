@@ -287,7 +287,12 @@ def test_two_uploads_at_once_lose_nothing(layout, browser: Browser, tmp_path):
     }[stored]
     page = browser.new_page()
     for replica in layout.replicas:
-        assert overview(page, layout.url(replica)) == {k.capitalize(): v for k, v in expected.items()}
+        shown = overview(page, layout.url(replica))
+        assert shown == {k.capitalize(): v for k, v in expected.items()}, (
+            replica,
+            results,
+            layout.cli("history").stdout,
+        )
     page.close()
 
 
