@@ -15,10 +15,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
 def expect_slide(page: Page, counter: str, key: str | None = None) -> None:
+    """The slide shown, and its run finished: a presenter presses the next key once the slide is whole (the
+    counter is drawn before the buttons that take Page Down)."""
     main = page.get_by_test_id("stMain")
     expect(main.get_by_role("heading", name=counter, exact=True)).to_be_visible()
     if key:
         expect(main.get_by_role("heading", name=key, exact=True)).to_be_visible()
+    kit.wait_for_run(page)
 
 
 def test_presenting_a_filtered_view(page: Page, known_server: kit.Server):
