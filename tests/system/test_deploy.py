@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from innovisits.bench.browser import CHROMIUM, CHROMIUM_ARGS
+from innovisits import i18n
+from innovisits.bench.browser import CHROMIUM, CHROMIUM_ARGS, wait_drawn
 from innovisits.ui.auth import COOKIE
 from tests import known_data
 
@@ -123,9 +124,13 @@ def browser():
 
 
 def overview(page: Page, url: str) -> dict[str, int]:
-    """Open the dashboard and read the four Overview numbers a person sees."""
+    """Open the dashboard and read the four Overview numbers a person sees, once they are the newest: a
+    replica that finds a newer version serves the one before it, saying new data is arriving, until the newer
+    one is built, then draws the page again by itself."""
     page.goto(url, wait_until="domcontentloaded")
     page.get_by_test_id("stMetricValue").nth(3).wait_for(timeout=90_000)
+    expect(page.get_by_text(i18n.t("data_arriving", "en"))).to_have_count(0, timeout=90_000)
+    wait_drawn(page, 90_000)
     metrics = page.get_by_test_id("stMetric").all()
     return {
         m.get_by_test_id("stMetricLabel").inner_text().strip(): int(m.get_by_test_id("stMetricValue").inner_text())
