@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from innovisits.i18n import formatting, name_column, t
+from innovisits.report import text_width
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies, and on projectors.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -60,13 +61,14 @@ def _title_lines(title: str) -> list[str]:
     return _wrap(title, min(TITLE_CELLS, math.ceil(cells / lines) + 6)) if lines > 1 else [title]
 
 
-def _finish(fig: go.Figure, title: str, large: bool = False) -> go.Figure:
+def _finish(fig: go.Figure, title: str, large: bool = False, room: dict[str, int] | None = None) -> go.Figure:
+    """Title, type, colours and legend; margins of 8 px, or the `room` the labels take (`_room`)."""
     lines = [title] if large else _title_lines(title)
     fig.update_layout(
         title={"text": "<br>".join(lines), "x": 0, "xanchor": "left"} | ({} if large else {"font": {"size": 15}}),
         font={"family": FONT, "size": LARGE_FONT_SIZE if large else 14} | ({"color": INK} if large else {}),
         colorway=PALETTE,
-        margin={"l": 8, "r": 8, "t": 56 + 20 * (len(lines) - 1), "b": 8},
+        margin={"l": 8, "r": 8, "t": 56 + 20 * (len(lines) - 1), "b": 8} | (room or {}),
         # At the foot of the figure, below the axis labels however many lines they take on a phone.
         legend={"title": None, "orientation": "h", "x": 0, "yref": "container", "y": 0, "yanchor": "bottom"},
         hoverlabel={"font": {"family": FONT}},
@@ -75,6 +77,50 @@ def _finish(fig: go.Figure, title: str, large: bool = False) -> go.Figure:
         fig.update_xaxes(gridcolor="#8C8C8C", linecolor=INK, tickfont={"color": INK})
         fig.update_yaxes(gridcolor="#8C8C8C", linecolor=INK, tickfont={"color": INK})
     return fig
+
+
+# A page's chart as Streamlit's theme draws it: tick labels at 12 px. The room plotly's `automargin` makes at a
+# desktop width, measured in Chromium (tests/browser/test_charts.py checks it): beside category labels, 18 px
+# more than the widest; beside a value axis with its title, 51 px more than the widest tick; below a value axis
+# and its title, 62 px; below a level period axis and the legend, 71 px; below a heatmap, see
+# `_room_below_columns`. (A phone turns period labels upright,
+# and plotly then makes more room itself.)
+TICK_SIZE = 12
+ROOM_BESIDE_LABELS = 18
+ROOM_BESIDE_VALUES = 51
+ROOM_BELOW_VALUES = 62
+ROOM_BELOW_PERIODS = 71
+ROOM_BELOW_LEVEL_COLUMNS = 114
+ROOM_BELOW_UPRIGHT_COLUMNS = 102
+
+
+def _room(labels: list[str] | None = None, top: float | None = None, below: int | None = None) -> dict[str, int]:
+    """Margins as wide as plotly's `automargin` would make them, so it draws the chart once, not twice (see
+    `text_width`): left of category `labels`, or of a value axis whose top tick is `top`; `below` under the
+    plot. Empty where the labels cannot be measured: plotly makes the room itself."""
+    if labels is not None:
+        width, pad = text_width.widest(labels, TICK_SIZE), ROOM_BESIDE_LABELS
+    else:
+        width, pad = text_width.widest([f"{top:,.0f}"], TICK_SIZE), ROOM_BESIDE_VALUES
+    if width is None:
+        return {}
+    return {"l": math.ceil(width) + pad} | ({"b": below} if below else {})
+
+
+def _room_below_columns(labels: list[str], upright: bool) -> int | None:
+    """The room plotly makes at a desktop width below a heatmap's column labels, its title and the scale: 114 px
+    under level one-line labels, the widest label and 102 px under upright ones. None when unknown (level labels
+    of two lines, or no font to measure with)."""
+    if not upright:
+        return ROOM_BELOW_LEVEL_COLUMNS if all("<br>" not in label for label in labels) else None
+    width = text_width.widest(labels, TICK_SIZE)
+    return None if width is None else math.ceil(width) + ROOM_BELOW_UPRIGHT_COLUMNS
+
+
+def _top_tick(largest: float) -> float:
+    """The highest tick of a count axis from zero, which plotly puts at a round number at or above `largest`."""
+    step = nice_step(largest)
+    return step * math.ceil(max(float(largest or 0), 1.0) / step)
 
 
 LABEL_CELLS = 28  # a category label's line, in cells (a CJK character takes two)
@@ -200,7 +246,7 @@ def ranked_bars(
     fig.update_xaxes(title=t(f"col_{value}", lang), **_ticks(value, shown[value].max()))
     fig.update_yaxes(title=None, automargin=True, **({"tickfont": {"size": SLIDE_TICK_SIZE}} if large else {}))
     fig.update_layout(height=max(320, _row_height(labels, large) * len(shown) + 120))
-    return _finish(fig, title, large)
+    return _finish(fig, title, large, None if large else _room(labels, below=ROOM_BELOW_VALUES))
 
 
 def over_time(
@@ -241,7 +287,12 @@ def over_time(
                 **ticks[1],
             }
         )
-    return _finish(fig, title)
+    if len(values) == 1:
+        room = _room(top=ticks[0]["range"][1], below=ROOM_BELOW_PERIODS)
+    else:  # two value axes: plotly settles a few pixels wider on every side
+        left, right = (_room(top=tick["range"][1], below=ROOM_BELOW_PERIODS + 4) for tick in ticks)
+        room = left and {**left, "l": left["l"] + 3, "r": right["l"] + 4}
+    return _finish(fig, title, room=room)
 
 
 def stacked_by(df: pd.DataFrame, *, x: str, stack: str, value: str, title: str, lang: str) -> go.Figure:
@@ -260,9 +311,10 @@ def stacked_by(df: pd.DataFrame, *, x: str, stack: str, value: str, title: str, 
         labels={x: t(f"col_{x}", lang), value: t(f"col_{value}", lang), stack: t(f"col_{stack}", lang)},
     )
     fig.update_layout(height=360, barmode="stack")
-    fig.update_yaxes(**_ticks(value, df.groupby(x)[value].sum().max()))
+    largest = df.groupby(x)[value].sum().max()
+    fig.update_yaxes(**_ticks(value, largest))
     _period_axis(fig, "month")
-    return _finish(fig, title)
+    return _finish(fig, title, room=_room(top=_top_tick(largest), below=ROOM_BELOW_PERIODS))
 
 
 def _key(base: str) -> str:
@@ -373,8 +425,10 @@ def heatmap(
     top = max((formatting.text_cells(str(c)) for c in grid.columns), default=0)
     label_room = min(top, LABEL_CELLS) * (16 if large else 7)
     fig.update_layout(height=max(360, _row_height(row_labels, large) * len(grid.index) + 220 + label_room))
-    _finish(fig, title, large)
+    _finish(fig, title, large, None if large else _room(row_labels))
     fig.update_layout(margin={"b": 130 if large else 70})  # room for the scale below
+    if not large and (room := _room_below_columns(labels["x"], upright)):
+        fig.update_layout(margin={"b": room})  # room for the scale below
     return fig
 
 
@@ -432,11 +486,10 @@ def reach_over_time(df: pd.DataFrame, *, x: str, title: str, lang: str, granular
         )
     )
     _period_axis(fig, granularity)
-    fig.update_yaxes(
-        title=t("col_departments", lang), tickformat=",d", **shared_ticks([df["cumulative_departments"].max()])[0]
-    )
+    ticks = shared_ticks([df["cumulative_departments"].max()])[0]
+    fig.update_yaxes(title=t("col_departments", lang), tickformat=",d", **ticks)
     fig.update_layout(barmode="stack", height=360)
-    return _finish(fig, title)
+    return _finish(fig, title, room=_room(top=ticks["range"][1], below=ROOM_BELOW_PERIODS))
 
 
 # Latitude stretch for an equirectangular drawing near 22.7° N, so the delta keeps its shape; the box is

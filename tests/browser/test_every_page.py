@@ -23,6 +23,13 @@ SIDEBAR_CONTROLS = {
 }
 
 
+# Each chart's margins as asked by the server and as plotly settled them after drawing: equal when the room the
+# server measured for the labels (report/text_width.py) is the room plotly's automargin makes, so that plotly
+# drew the chart once and not a second time with wider margins.
+MARGINS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(gd => [gd.layout.title?.text,
+  ['l', 'r', 't', 'b'].map(side => [gd.layout.margin?.[side], Math.round(gd._fullLayout._size[side])])])"""
+
+
 def check_layout(page: Page, window: str, name: str, lang: str) -> None:
     kit.screenshot(page, kit.ARTIFACTS / "screenshots" / window / f"{name}-{lang}.png")
     problems = kit.layout_problems(page)
@@ -46,6 +53,12 @@ def test_page_on_desktop(page: Page, known_server: kit.Server, name: str, lang: 
         assert alt == seen
     if name != "presenter":  # a slide shows one big chart to a room; its numbers are in its Export menu (CSV)
         assert main.get_by_test_id("stExpander").filter(has_text=NUMBERS_TABLE[lang]).count() == charts.count()
+        redrawn = [
+            (title, sides)
+            for title, sides in page.evaluate(MARGINS)
+            if any(asked is not None and abs(asked - got) > 1 for asked, got in sides)
+        ]
+        assert not redrawn, f"plotly made more room than asked, and drew again: {redrawn}"
 
     check_layout(page, "laptop", name, lang)
     kit.expand_tables(page)
