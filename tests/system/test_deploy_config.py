@@ -4,6 +4,7 @@ script, and Debian's nginx accepts the site file as shipped."""
 
 import base64
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -52,23 +53,25 @@ def test_production_settings_never_contradict_the_apps_own():
     assert {"server.headless", "server.maxUploadSize", "browser.gatherUsageStats"} <= shared
 
 
+# Every option as Streamlit resolves it, hidden ones too (`streamlit config show` leaves those out).
+SHOW_ALL = (
+    "import json; from streamlit import config; "
+    "print(json.dumps({k: o.value for k, o in config.get_config_options().items()}, default=str))"
+)
+
+
 def effective(home: Path) -> dict[str, object]:
-    """What `streamlit config show` reports for a process whose HOME is `home`, as the replicas run."""
+    """Streamlit's settings for a process whose HOME is `home` and working directory `home`, as the replicas run."""
     shown = subprocess.run(
-        [sys.executable, "-m", "streamlit", "config", "show"],
+        [sys.executable, "-c", SHOW_ALL],
         capture_output=True,
         text=True,
         env={**os.environ, "HOME": str(home)},
         cwd=home,
         timeout=60,
+        check=True,
     ).stdout
-    settings, section = {}, ""
-    for line in shown.splitlines():
-        if header := re.fullmatch(r"\[(\w+)\]", line.strip()):
-            section = header.group(1)
-        elif option := re.fullmatch(r"(\w+) = (.+)", line.strip()):
-            settings[f"{section}.{option.group(1)}"] = tomllib.loads(f"v = {option.group(2)}")["v"]
-    return settings
+    return json.loads(shown)
 
 
 def test_streamlit_reads_the_production_settings_from_home(tmp_path):
