@@ -33,10 +33,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = argparse.ArgumentParser(prog="python -m innovisits", description=__doc__)
     verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
+    # Only the verb asked for is set up and imported: all of them took longer than a summary's query. Without a
+    # known verb (help, a typo) each is listed, with its help.
+    asked = argv[:1] if argv[:1] and argv[0] in VERBS else []
     modules = {}
-    for verb, (module_name, help_text) in VERBS.items():
+    for verb in asked or VERBS:
+        module_name, help_text = VERBS[verb]
         sub = verbs.add_parser(verb, help=help_text, description=help_text)
-        if verb in argv[:1]:  # only the verb asked for: importing all of them took longer than a summary's query
+        if asked:
             modules[verb] = importlib.import_module(f"innovisits.cli.{module_name}")
             modules[verb].add_arguments(sub)
     args = parser.parse_args(argv)

@@ -20,7 +20,6 @@ import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, NamedTuple
@@ -112,8 +111,7 @@ def _ns(when: datetime | None) -> int:
     return int((when or datetime(1970, 1, 1, tzinfo=UTC)).timestamp() * 1e9)
 
 
-@dataclass(frozen=True)
-class Manifest:
+class Manifest(NamedTuple):
     """The audit log object as read, with the ETag a conditional rewrite must match (None: no log yet)."""
 
     text: str

@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import duckdb
 
-from innovisits.data import bucket, sql
+from innovisits.data import sql
 from innovisits.data.config import ConfigError, is_url
+
+if TYPE_CHECKING:
+    from innovisits.data import bucket
 
 ENGINES = ("local", "httpfs", "motherduck")  # motherduck runs queries/setup/motherduck.sql on every connection
 
@@ -40,6 +43,8 @@ def configured(env: Mapping[str, str] = os.environ) -> str:
             "set INNOVISITS_ENGINE=httpfs to read object storage"
         )
     if name == "httpfs" and is_url(data_dir):
+        from innovisits.data import bucket  # object storage only: local files go without (a CLI starts sooner)
+
         bucket.check(data_dir.strip())
     return name
 
@@ -50,6 +55,8 @@ def prepare(con: duckdb.DuckDBPyConnection) -> None:
     if name == "local":
         return
     if name == "httpfs":
+        from innovisits.data import bucket
+
         if not con.filesystem_is_registered("s3"):  # connections to one database file share its filesystems
             con.register_filesystem(bucket.filesystem())
         return

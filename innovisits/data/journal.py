@@ -13,11 +13,12 @@ import json
 import os
 import shutil
 import time
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
-from innovisits.data import audit, paths
+from innovisits.data import paths
 from innovisits.data.lock import BOOKKEEPING_DIR, meta_dir
 
 PAUSE_ENV = "INNOVISITS_INGEST_PAUSE"  # seconds to wait between renames: lets a test kill us midway
@@ -64,6 +65,8 @@ def read(data_dir: Path) -> dict[str, Any]:
 
 def check(data_dir: Path, entry: object) -> dict[str, Any]:
     """The entry when it is safe to carry out (see `read`), else `paths.UnsafePath`."""
+    from innovisits.data import audit  # only with a journal left behind: a reader starts sooner without
+
     try:
         op, record, moves = entry["op"], entry["record"], entry["moves"]
         batch = paths.batch_id(record["batch_id"])
@@ -106,6 +109,8 @@ def finish(data_dir: Path) -> None:
         empty = data_dir / folder
         if empty.is_dir() and not any(empty.iterdir()):
             empty.rmdir()
+    from innovisits.data import audit
+
     record = entry["record"]
     if not audit.has(data_dir, record["event"], record["batch_id"]):
         audit.append(data_dir, record)
@@ -127,13 +132,12 @@ def recover(data_dir: Path) -> None:
             shutil.rmtree(found, ignore_errors=True)
 
 
-@dataclass(frozen=True)
-class Pending:
+class Pending(NamedTuple):
     """The renames an interrupted journal still has to make, as a reader applies them in its head: data
     files that will be there under another name (destination -> where it is now), and data files that will
     be gone."""
 
-    renamed: dict[str, str] = field(default_factory=dict)
+    renamed: Mapping[str, str] = MappingProxyType({})
     removed: frozenset[str] = frozenset()
 
 

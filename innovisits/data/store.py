@@ -22,14 +22,13 @@ import shutil
 import stat as stat_module
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import duckdb
 
-from innovisits.data import audit, bucket, config, engine, journal, lock, sql
+from innovisits.data import config, engine, journal, lock, sql
 from innovisits.data.filters import Filters
 
 FORMATS = ("csv", "parquet")  # a table's files of each format, read in this order
@@ -54,8 +53,7 @@ class DataError(Exception):
     """A data file could not be read or does not fit the data model; the message names the file."""
 
 
-@dataclass(frozen=True)
-class TableFiles:
+class TableFiles(NamedTuple):
     csv: tuple[Path | str, ...]  # str: a URL on object storage
     parquet: tuple[Path | str, ...]
 
@@ -63,8 +61,7 @@ class TableFiles:
         return self.csv + self.parquet
 
 
-@dataclass(frozen=True)
-class Listing:
+class Listing(NamedTuple):
     """One look at a data directory: every table's files and the version they make (see `data_version`), from
     the same listing, so a store built from the files is exactly that version."""
 
@@ -103,6 +100,8 @@ def _bucket_files(url: str, tables: tuple[str, ...]) -> list[engine.DataFile]:
     version, then that version of the manifest (fetched only when it changed). Batch objects it does not name
     as active are left out (an upload still writing them, or a withdrawn batch not yet deleted): the batches
     it names were whole before it was written, so a reader sees each batch whole or not at all."""
+    from innovisits.data import audit, bucket  # object storage only: a reader of local files goes without
+
     for _attempt in range(5):
         listing = bucket.list_files(url)
         try:
@@ -153,8 +152,7 @@ def data_version(data_dir: Path | str) -> tuple[tuple[str, int, int], ...]:
     return listing(data_dir).version
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     name: str
     type: str
     is_required: bool
@@ -243,8 +241,7 @@ def readers(con: duckdb.DuckDBPyConnection, *, filename: bool = False) -> dict[s
     }
 
 
-@dataclass(frozen=True)
-class Part:
+class Part(NamedTuple):
     """Some of a table's files (all its CSV files, or all its Parquet files), read as one typed relation."""
 
     paths: tuple[str, ...]
