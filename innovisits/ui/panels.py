@@ -244,6 +244,8 @@ def export_menu(key: str, fig: go.Figure | None, data: pd.DataFrame | None, *, s
         ) as popover:
             if popover.open:
                 _export_buttons(key, fig, data, says_filters=says_filters)
+            else:  # what an opening menu shows until its buttons arrive (the menu's own rerun)
+                st.caption(t("export_preparing"))
 
     menu()
 

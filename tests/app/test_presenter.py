@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from innovisits.i18n import t
+
 PROJECT = Path(__file__).resolve().parents[2]
 ENTRY = str(PROJECT / "tests" / "app" / "app_entry.py")
 TITLES_ZH = ["InnoVisits 創科考察", "主要數字", "部門參與", "各城市的科技興趣", "最新考察重點", "資料來源及註釋"]
@@ -102,11 +104,14 @@ def test_plain_viewer_without_present_shows_first_slide(known):
 
 def test_every_chart_and_table_has_exports(known):
     at = app({})
-    assert not at.get("download_button")  # a closed menu draws no buttons (panels.export_menu)
+    assert not at.get("download_button")  # a closed menu draws no buttons (panels.export_menu) ...
     menus = ("overview_over_time", "overview_departments", "overview_categories", "overview_newest")
+    preparing = [c for c in at.caption if c.value == t("export_preparing", "en")]
+    assert len(preparing) == len(menus)  # ... but says what an opening one is doing until they arrive
     for key in menus:  # opened, as a click on each Export menu does
         at.session_state[f"{key}_export"] = True
     at.run()
+    assert not [c for c in at.caption if c.value == t("export_preparing", "en")]
     labels = [b.proto.label for b in at.get("download_button")]
     # three charts (PNG, SVG, CSV, XLSX each) and the newest-visits table (CSV, XLSX)
     assert labels.count("Chart as PNG") == 3 and labels.count("Chart as SVG") == 3
