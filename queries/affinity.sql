@@ -16,11 +16,7 @@ categories as (
 ),
 
 department_delegates as (
-    select
-        dk,
-        sum(delegates)::bigint as delegates,
-    from filtered_delegation_totals($date_from, $date_to, $cities, $departments, $kinds, $categories)
-    group by dk
+    select * from delegates_per_department($date_from, $date_to, $cities, $departments, $kinds, $categories)
 ),
 
 set_delegates as (

@@ -5,11 +5,7 @@
 with
 
 per_department as (
-    select
-        dk,
-        sum(delegates)::bigint as delegates,
-    from filtered_delegation_totals($date_from, $date_to, $cities, $departments, $kinds, $categories)
-    group by dk
+    select * from delegates_per_department($date_from, $date_to, $cities, $departments, $kinds, $categories)
 ),
 
 per_kind as (

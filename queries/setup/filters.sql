@@ -227,6 +227,14 @@ create macro filtered_delegation_totals(date_from, date_to, cities, departments,
     from filtered_delegation_cells(date_from, date_to, cities, departments, kinds, categories)
     where categories is not null;
 
+-- Delegates per department in view (`dk`, `delegates`): where the kinds' totals and the affinity's shares start.
+create macro delegates_per_department(date_from, date_to, cities, departments, kinds, categories) as table
+    select
+        dk,
+        sum(delegates)::bigint as delegates,
+    from filtered_delegation_totals(date_from, date_to, cities, departments, kinds, categories)
+    group by dk;
+
 -- Delegates per visit from the chosen departments / kinds (visits without any are absent); with no
 -- department filter, per visit in the date range and cities or not (the caller filters its visits).
 create macro delegates_per_visit(date_from, date_to, cities, departments, kinds) as table
