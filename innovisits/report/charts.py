@@ -563,8 +563,17 @@ def city_map(
         )
     )
     _size_legend(fig, largest, value, lang)
+    # Both axes keep the outline's box and give up plot area instead ("domain"): a latitude range stretched to
+    # fill a phone was written back into the figure, and the map kept the phone's width once the window widened.
     fig.update_xaxes(range=_MAP_BOX["lon"], visible=False, fixedrange=True, constrain="domain")
-    fig.update_yaxes(range=_MAP_BOX["lat"], visible=False, scaleanchor="x", scaleratio=_MAP_ASPECT, fixedrange=True)
+    fig.update_yaxes(
+        range=_MAP_BOX["lat"],
+        visible=False,
+        scaleanchor="x",
+        scaleratio=_MAP_ASPECT,
+        fixedrange=True,
+        constrain="domain",
+    )
     fig.update_layout(height=560, plot_bgcolor="#D6EAF8", dragmode=False)
     return _finish(fig, title)
 

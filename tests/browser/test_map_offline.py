@@ -31,3 +31,32 @@ def test_map_draws_offline(browser: Browser, insights_server: kit.Server):
     page.close()
     assert all(any(label.startswith(city) for label in labels) for city in ("深圳", "廣州", "東莞")), labels
     assert not elsewhere, elsewhere
+
+
+# The map's drawn width in pixels: its share of the plot area across (the latitude keeps the outline's shape).
+MAP_WIDTH = """() => { const gd = document.querySelector('.js-plotly-plot');
+  const [a, b] = gd._fullLayout.xaxis.domain; return Math.round((b - a) * gd._fullLayout._size.w); }"""
+
+
+def open_map(browser: Browser, base: str, window: str) -> Page:
+    width, height = kit.VIEWPORTS[window]
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(f"{base}/map")
+    page.locator(".js-plotly-plot .scatterlayer .js-fill").first.wait_for(timeout=kit.RUN_TIMEOUT_MS)
+    kit.wait_for_run(page)
+    return page
+
+
+def test_a_map_opened_on_a_phone_fills_the_window_made_wider(browser: Browser, insights_server: kit.Server):
+    """Opened narrow, then the window widened: the map grows to the width of one opened wide (it kept the
+    phone's width when plotly wrote the phone's stretched latitude range back into the figure)."""
+    wide = open_map(browser, insights_server.url, "laptop")
+    full = wide.evaluate(MAP_WIDTH)
+    wide.close()
+    page = open_map(browser, insights_server.url, "phone")
+    narrow = page.evaluate(MAP_WIDTH)
+    width, height = kit.VIEWPORTS["laptop"]
+    page.set_viewport_size({"width": width, "height": height})
+    page.wait_for_function(f"() => ({MAP_WIDTH})() === {full}", timeout=kit.RUN_TIMEOUT_MS)
+    page.close()
+    assert narrow < full / 1.5
