@@ -80,11 +80,10 @@ def _finish(fig: go.Figure, title: str, large: bool = False, room: dict[str, int
 
 
 # A page's chart as Streamlit's theme draws it: tick labels at 12 px. The room plotly's `automargin` makes at a
-# desktop width, measured in Chromium (tests/browser/test_charts.py checks it): beside category labels, 18 px
+# desktop width, measured in Chromium (tests/browser/test_every_page.py checks it): beside category labels, 18 px
 # more than the widest; beside a value axis with its title, 51 px more than the widest tick; below a value axis
 # and its title, 62 px; below a level period axis and the legend, 71 px; below a heatmap, see
-# `_room_below_columns`. (A phone turns period labels upright,
-# and plotly then makes more room itself.)
+# `_room_below_columns`. (A phone turns period labels upright, and plotly then makes more room itself.)
 TICK_SIZE = 12
 ROOM_BESIDE_LABELS = 18
 ROOM_BESIDE_VALUES = 51
@@ -425,11 +424,9 @@ def heatmap(
     top = max((formatting.text_cells(str(c)) for c in grid.columns), default=0)
     label_room = min(top, LABEL_CELLS) * (16 if large else 7)
     fig.update_layout(height=max(360, _row_height(row_labels, large) * len(grid.index) + 220 + label_room))
-    _finish(fig, title, large, None if large else _room(row_labels))
-    fig.update_layout(margin={"b": 130 if large else 70})  # room for the scale below
-    if not large and (room := _room_below_columns(labels["x"], upright)):
-        fig.update_layout(margin={"b": room})  # room for the scale below
-    return fig
+    # Room for the scale below: measured on a page (`_room_below_columns`), else a floor plotly widens as needed.
+    below = 130 if large else _room_below_columns(labels["x"], upright) or 70
+    return _finish(fig, title, large, {"b": below} | ({} if large else _room(row_labels)))
 
 
 def outside_selection(df: pd.DataFrame, selection: dict[str, tuple[str, ...]]) -> pd.Series | None:
