@@ -18,6 +18,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 
@@ -28,6 +29,7 @@ UTF8 = ("utf-8-sig", "utf-16", "workbook")  # Unicode, or cells read as text: no
 CHUNK = 1 << 20
 MAX_COLUMNS = 200  # every upload format has a dozen columns; thousands would only cost minutes to parse
 _SIGNATURES = {b"PK\x03\x04": "xlsx", b"\xd0\xcf\x11\xe0": "xls", b"%PDF": "pdf"}
+T = TypeVar("T")
 _WORKBOOKS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # zip (.xlsx, .ods) and OLE (.xls): calamine tells them apart
 
 
@@ -115,12 +117,14 @@ def load(
         raise Unreadable("too_many_columns", columns=columns, limit=MAX_COLUMNS)
     if b"\r" in text:  # (a search costs a tenth of the copy a replace makes)
         text = text.replace(b"\r\n", b"\n")  # one line end, in values too
-    longest = {"max_line_size": max(len(text) + 1, 2 << 20)}  # a quoted value may be as long as the file
     with tempfile.TemporaryDirectory(prefix="innovisits-read-") as tmp:
         path = Path(tmp) / "upload.csv"
         path.write_bytes(text)
         try:
-            headers = con.sql(sql.load("ingest/upload_headers"), params={"path": str(path), **longest}).columns
+            lines = _LineSize(len(text))
+            headers = lines.read(
+                lambda size: con.sql(sql.load("ingest/upload_headers"), params={"path": str(path), **size}).columns
+            )
             if len(headers) > MAX_COLUMNS:  # a wide row among the sniffed ones: reading it would run out of memory
                 _check_rows(text, quotes=False)
                 raise Unreadable("too_many_columns", columns=len(headers), limit=MAX_COLUMNS)
@@ -129,8 +133,8 @@ def load(
             # break (with null_padding), and a file without a quote has none. Either way the table keeps the
             # file's order, so a row's number is its rowid (+ 2: the header is row 1).
             parallel = b'"' not in text
-            params = {"path": str(path), "names": names, "parallel": parallel, **longest}
-            con.sql(sql.load("ingest/read_upload"), params=params).create(name)
+            params = {"path": str(path), "names": names, "parallel": parallel}
+            lines.read(lambda size: con.sql(sql.load("ingest/read_upload"), params={**params, **size}).create(name))
             plain = parallel and _plain(text)
         except duckdb.Error as error:
             _check_rows(text)  # names the row of an unclosed quote or an overlong row
@@ -141,6 +145,26 @@ def load(
     row = (duckdb.ColumnExpression("rowid") + duckdb.ConstantExpression(2)).alias("_row")
     numbered = con.table(name).select(row, *[duckdb.ColumnExpression(c) for c in names])
     return _finished(con, numbered, name, headers, encoding, plain)
+
+
+class _LineSize:
+    """The longest line DuckDB's reader is told to expect. Most files' lines are short, and a limit near the
+    file's size makes the reader use one thread (a million rows read in 0.22 s instead of 0.13 s); a quoted
+    note may still be as long as the file, so a read that meets a longer line is run again with that limit."""
+
+    USUAL = 2_000_000  # DuckDB's default
+
+    def __init__(self, file_size: int) -> None:
+        self.limit, self.file_size = self.USUAL, file_size
+
+    def read(self, step: Callable[[dict[str, int]], T]) -> T:
+        try:
+            return step({"max_line_size": self.limit})
+        except duckdb.InvalidInputException as error:
+            if self.limit > self.file_size or "Maximum line size" not in str(error):
+                raise
+            self.limit = self.file_size + 1
+            return step({"max_line_size": self.limit})
 
 
 def _plain(text: bytes) -> bool:

@@ -1,7 +1,7 @@
 -- An uploaded CSV file as text, every column named by position (c0, c1, ...), in the file's order (the
 -- rowid of the table it goes into numbers the rows). $parallel: both threads read (only for a file without
--- quotes: the parallel reader cannot take a quoted line break). A line may be as long as the file
--- ($max_line_size: a long quoted note is not an error).
+-- quotes: the parallel reader cannot take a quoted line break). $max_line_size: the longest line expected
+-- (DuckDB's default, or the file's size when a line is longer: reading.py, _LineSize).
 select *
 from read_csv(
     $path,

@@ -122,6 +122,18 @@ def test_a_file_read_by_both_threads_numbers_its_rows_as_the_file_does():
     ]
 
 
+@pytest.mark.parametrize("quoted", [True, False])
+def test_a_line_longer_than_the_readers_usual_limit_is_read_whole(quoted):
+    """A note of 3 MB (DuckDB's reader expects lines of up to 2 MB, and is only told of longer ones when it
+    meets one: `reading._LineSize`), quoted with a line break in it or not, between two short rows."""
+    note = "x" * 1_500_000 + ("\n" if quoted else "") + "y" * 1_500_000
+    written = f'"{note}"' if quoted else note
+    text = f"visit_id,notes\nK1,short\nK2,{written}\nK3,short\n"
+    loaded = reading.load(connect(), text.encode(), "upload")
+    rows = loaded.relation.order("_row").select("_row, c0, length(c1)").fetchall()
+    assert rows == [(2, "K1", 5), (3, "K2", len(note)), (4, "K3", 5)]
+
+
 def test_a_report_giving_one_visit_two_dates_is_refused_at_the_later_row(data):
     header = "visit_id,visit_date,city,department,categories\n"
     rows = "K5,2019-03-14,Shenzhen,EMSD,robotics\nK5,2019-03-14,Shenzhen,FSD,\nK5,2019-03-15,Shenzhen,HA,\n"
