@@ -5,11 +5,12 @@ corrected (each change printed) in a batch of their own, which `undo` withdraws 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from innovisits.data.config import data_location
 from innovisits.data.store import DataError
@@ -55,8 +56,6 @@ def summary(plan: Plan) -> str:
 
 def run(args: argparse.Namespace) -> int:
     # imported here: only the ingest needs them
-    from tqdm import tqdm
-
     from innovisits.ingest.batches import StaleError, WriteError, commit
     from innovisits.ingest.plan import Upload, prepare
 
@@ -68,8 +67,9 @@ def run(args: argparse.Namespace) -> int:
     total = sum(len(u.data) for u in uploads)
     try:
         for _attempt in range(5):  # another ingest finishing first makes the plan stale: check again
-            with tqdm(total=total, unit="B", unit_scale=True, file=sys.stderr, disable=total < PROGRESS_FROM) as bar:
-                plan = prepare(uploads, data_location(), progress=bar.update, corrections=args.corrections)
+            with _progress_bar(total) as bar:
+                progress = bar.update if bar else None
+                plan = prepare(uploads, data_location(), progress=progress, corrections=args.corrections)
             _encodings(plan)
             if not plan.ok:
                 return _rejected(plan)
@@ -91,6 +91,16 @@ def run(args: argparse.Namespace) -> int:
         return 2
     print("error: the data kept changing during the ingest; try again", file=sys.stderr)
     return 3
+
+
+def _progress_bar(total: int) -> contextlib.AbstractContextManager[Any]:
+    """A bar on standard error while large files are read, for a person at a terminal (in a log or a pipe its
+    redrawing is noise, and importing tqdm is time spent for nothing); else None."""
+    if total < PROGRESS_FROM or not sys.stderr.isatty():
+        return contextlib.nullcontext()
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="B", unit_scale=True, file=sys.stderr)
 
 
 def _encodings(plan: Plan) -> None:

@@ -45,7 +45,8 @@ SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())  # what str.
 _CLASS = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in SPACES) + "]+"
 STRIP = f"^{_CLASS}|{_CLASS}$"  # RE2: white space at either end (DuckDB's trim with SPACES is 10x slower)
 UNQUOTE = "^'([=+\\-@\t\r])"  # a quote before what export.formats.FORMULA_START lists
-_NOT_PLAIN = bytes(range(ord("!"))).replace(b"\n", b"") + b"'"  # bytes that may make a value need cleaning
+# the bytes of an ASCII file that cleaning can act on: white space (a line end only ends a line) and '
+_NOT_PLAIN = [c.encode() for c in SPACES if c.isascii() and c != "\n"] + [b"'"]
 
 
 def decode(data: bytes, progress: Callable[[int], None] | None = None) -> tuple[bytes, str]:
@@ -169,9 +170,10 @@ class _LineSize:
 
 def _plain(text: bytes) -> bool:
     """Whether no value of a quote-free file can need cleaning, from its bytes alone: it is ASCII and holds
-    no white space, control character or ' but its line ends (a third of the cost of looking at each value,
-    which for a million rows was 0.15 s CPU). Files of codes and numbers mostly are."""
-    return text.isascii() and len(text.translate(None, _NOT_PLAIN)) == len(text)
+    no white space or ' but its line ends. Each byte is looked for on its own (memchr: 2 ms a byte for a
+    million rows, 0.02 s in all, where one pass over the bytes with a table took 0.05 s and looking at each
+    value 0.15 s CPU). Files of codes and numbers mostly are plain."""
+    return text.isascii() and not any(byte in text for byte in _NOT_PLAIN)
 
 
 def _finished(

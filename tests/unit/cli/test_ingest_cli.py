@@ -1,11 +1,17 @@
 """`ingest`, `undo` and `history` as a user runs them (subprocesses), including being killed midway and
 two ingests at once."""
 
+import contextlib
+import fcntl
 import json
+import os
+import pty
 import random
 import signal
+import struct
 import subprocess
 import sys
+import termios
 import time
 from pathlib import Path
 
@@ -65,13 +71,26 @@ def test_rejected_ingest_lists_problems_and_stores_nothing(data, tmp_path, cli_e
     assert result.stdout == "" and f.tree_hash(data) == before
 
 
-def test_progress_bar_on_large_files(data, tmp_path, cli_env):
+def test_a_progress_bar_is_drawn_for_a_large_file_at_a_terminal_only(data, tmp_path, cli_env):
+    """Standard error a terminal (a pseudo-terminal here): tqdm's bar, and only there; a pipe (a log, a
+    script) gets no bar."""
     rows = "".join(f"K1,EMSD,x{i},delegate\n" for i in range(60_000))
     big = f.write(tmp_path, "big.csv", "visit_id,department,participant_id,role\n" + rows)
-    result = run_cli(cli_env(data), "ingest", "--dry-run", str(big))
-    assert result.returncode == 0, result.stderr
-    assert "participants +60,000" in result.stdout
-    assert "100%" in result.stderr  # tqdm's bar, on stderr only
+    command = [sys.executable, "-m", "innovisits", "ingest", "--dry-run", str(big)]
+    terminal, shown = pty.openpty()
+    fcntl.ioctl(shown, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))  # 80 columns, as a terminal has
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=shown, env=cli_env(data), text=True) as process:
+        os.close(shown)
+        drawn = b""
+        with contextlib.suppress(OSError):  # EIO once the command has ended and closed its side
+            while chunk := os.read(terminal, 1 << 16):
+                drawn += chunk
+        stdout = process.stdout.read()
+    os.close(terminal)
+    assert process.returncode == 0 and "participants +60,000" in stdout
+    assert b"100%" in drawn and b"B/s" in drawn
+    piped = run_cli(cli_env(data), "ingest", "--dry-run", str(big))
+    assert piped.returncode == 0 and "participants +60,000" in piped.stdout and piped.stderr == ""
 
 
 def start_ingest(env: dict, report: Path, pause: str) -> subprocess.Popen:

@@ -86,7 +86,7 @@ def test_each_white_space_character_is_found_alone_at_either_end_of_a_value():
 
 
 def test_a_file_without_quotes_is_cleaned_of_each_padding_alone():
-    """An ASCII file skips the check of each value when its bytes hold no white space, control character or '
+    """An ASCII file skips the check of each value when its bytes hold no white space or '
     (`reading._plain`): each white space character a line can hold unquoted, at either end, and an exported
     formula's ', is still found when it is the only one in the file."""
     spaces = [c for c in reading.SPACES if c not in "\r\n"]
