@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import tomllib
 from collections.abc import Mapping
@@ -49,6 +48,8 @@ def t(key: str, lang: str, **values: object) -> str:
     if text is None:
         if os.environ.get(STRICT_ENV) == "1":
             raise KeyError(f"no text for {key!r} in any locale file")
+        import logging  # only here: a CLI call imports this module, and logging costs it 0.007 s
+
         logging.getLogger(__name__).warning("no text for %r in any locale file", key)
         text = key
     return text.format(**values) if values else text
