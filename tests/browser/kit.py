@@ -192,9 +192,34 @@ def expand_tables(page: Page) -> None:
     wait_for_run(page)
 
 
+# Settled after a resize: every chart drawn as wide as its place on the page, and the sidebar's box, the main
+# area's width and the charts' widths the same over FIT_FRAMES animation frames in a row (the sidebar slides in
+# or out over some 0.3 s, a frame at a time, and plotly redraws a moment after its box changes).
+FIT_FRAMES = 5
+_SETTLED = """(frames) => {
+  const box = (element) => element?.getBoundingClientRect();
+  const sidebar = box(document.querySelector('[data-testid=stSidebar]'));
+  const charts = [...document.querySelectorAll('[data-testid=stPlotlyChart]')].map(chart => {
+    const drawn = box(chart.querySelector('.main-svg')), place = box(chart);
+    return drawn && Math.abs(drawn.width - place.width) < 1 ? Math.round(place.width) : null;
+  });
+  const key = charts.includes(null) ? null : JSON.stringify([
+    sidebar && [Math.round(sidebar.x), Math.round(sidebar.width)],
+    Math.round(box(document.querySelector('[data-testid=stMain]'))?.width ?? 0),
+    charts,
+  ]);
+  const seen = (window.__innovisitsSettled ??= {key: null, frames: 0});
+  seen.frames = key !== null && key === seen.key ? seen.frames + 1 : 0;
+  seen.key = key;
+  return seen.frames >= frames;
+}"""
+
+
 def resize(page: Page, window: str) -> None:
-    """Make the window one of VIEWPORTS; charts follow (plotly relayouts on its own resize observer)."""
+    """Make the window one of VIEWPORTS, then wait as a person does: until the sidebar has slid to its place
+    and every chart has been redrawn to fit its own."""
     width, height = VIEWPORTS[window]
+    page.evaluate("() => { window.__innovisitsSettled = null; }")
     page.set_viewport_size({"width": width, "height": height})
-    page.wait_for_timeout(300)
+    page.wait_for_function(_SETTLED, arg=FIT_FRAMES, polling="raf", timeout=RUN_TIMEOUT_MS)
     wait_for_run(page)
