@@ -227,12 +227,12 @@ def _multiselect(page: Page, label_key: str) -> Locator:
 
 def filter_choices(data_dir: Path, count: int) -> list[tuple[str, str]]:
     """`count` sidebar filter options that each leave visits in view, (filter label key, option as the sidebar
-    words it in English): cities, departments and categories in turn, busiest first. Not department kinds: a
-    language switch from Chinese back to English loses that filter (a defect of the sidebar, reported)."""
+    words it in English): cities, department kinds, departments and categories in turn, busiest first."""
     query = slides.store_query(Store(data_dir))
     cities = query("filter_cities")
     lists = [
         [("filter_cities", city) for city in cities.loc[cities["visits"] > 0, "city"]],
+        [("filter_kinds", t(f"kind_{row.kind}", "en")) for row in query("delegates_by_kind").itertuples()],
         [
             ("filter_departments", f"{row.department} · {row.department_en}")
             for row in query("delegates_by_department").itertuples()

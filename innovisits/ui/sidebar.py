@@ -146,10 +146,12 @@ def sidebar_filters() -> Filters:
         "categories": {r["category_id"]: r for r in choices["filter_categories"].to_dict("records")},
     }
     kinds = sorted({r["kind"] for r in options["departments"].values()})
-    for name in options:  # a value in the URL that the data no longer holds is dropped, not an error
-        st.session_state[WIDGET_KEYS[name]] = [
-            v for v in st.session_state.get(WIDGET_KEYS[name]) or [] if v in options[name]
-        ]
+    # Every list filter's value is set again on each run: a value in the URL that the data no longer holds is
+    # dropped, not an error; and a language switch keeps the choice (Streamlit's multiselect sends back the
+    # chosen options by the words it showed, which the switch changes; a value set in the session is shown
+    # in the new words instead).
+    for name, known in {**options, "kinds": kinds}.items():
+        st.session_state[WIDGET_KEYS[name]] = [v for v in st.session_state.get(WIDGET_KEYS[name]) or [] if v in known]
     zh = lang() == "zh"
     bar = st.sidebar
     bar.header(t("filters"))
