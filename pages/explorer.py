@@ -18,6 +18,7 @@ else:
     shown = formatting.count_text(len(visits), "visit", lang)
     st.caption(ui.t("explorer_count", shown=shown, limit=formatting.number_text(views.EXPLORER_LIMIT, lang)))
     ui.table(visits, key="explorer_visits", hide=("visit_type", "notes"))  # the opened visit shows them
+    ui.keep_choice("explorer_visit", visits["visit_id"])
     visit_id = st.selectbox(
         ui.t("explorer_open"),
         visits["visit_id"],

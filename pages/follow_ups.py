@@ -18,6 +18,7 @@ if funnel.empty:
     ui.empty_state(views.summary(ui.query, filters))
 else:
     names = dict(zip(funnel["category_id"], funnel[ui.name("category")], strict=True))
+    ui.keep_choice("followup_category", names)
     category = st.selectbox(ui.t("followup_category"), list(names), format_func=names.get, key="followup_category")
     ui.chart(
         charts.funnel(

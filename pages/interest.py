@@ -38,6 +38,7 @@ if not ui.empty_state(views.summary(ui.query, filters)):
         filter_names=("categories", "cities"),
     )
     city_names = ui.city_names(views.visited_cities(ui.query))
+    ui.keep_choice("interest_city", city_names)
     city = st.selectbox(ui.t("interest_city"), list(city_names), format_func=city_names.get, key="interest_city")
     ranked = views.interest_city(ui.query, filters, city)["visits_by_category_city"]
     ui.chart(

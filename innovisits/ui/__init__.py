@@ -7,7 +7,7 @@
 """
 
 from innovisits.ui.data import derived, load_or_stop, query, store
-from innovisits.ui.language import lang, name, t
+from innovisits.ui.language import keep_choice, lang, name, t
 from innovisits.ui.panels import (
     chart,
     city_names,
@@ -35,6 +35,7 @@ __all__ = [
     "filters",
     "grid",
     "init_from_url",
+    "keep_choice",
     "lang",
     "language_selector",
     "load_or_stop",

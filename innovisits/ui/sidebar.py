@@ -15,7 +15,7 @@ from innovisits.data.filters import QUERY_KEYS, Filters
 from innovisits.i18n import formatting
 from innovisits.report import views
 from innovisits.ui.data import query
-from innovisits.ui.language import LANG_KEY, lang, t
+from innovisits.ui.language import LANG_KEY, keep_choice, lang, t
 
 # Widget key of each filter field; the URL keys are in filters.QUERY_KEYS.
 WIDGET_KEYS = {name: f"filter_{name}" for name in QUERY_KEYS}
@@ -146,12 +146,8 @@ def sidebar_filters() -> Filters:
         "categories": {r["category_id"]: r for r in choices["filter_categories"].to_dict("records")},
     }
     kinds = sorted({r["kind"] for r in options["departments"].values()})
-    # Every list filter's value is set again on each run: a value in the URL that the data no longer holds is
-    # dropped, not an error; and a language switch keeps the choice (Streamlit's multiselect sends back the
-    # chosen options by the words it showed, which the switch changes; a value set in the session is shown
-    # in the new words instead).
-    for name, known in {**options, "kinds": kinds}.items():
-        st.session_state[WIDGET_KEYS[name]] = [v for v in st.session_state.get(WIDGET_KEYS[name]) or [] if v in known]
+    for name, known in {**options, "kinds": kinds}.items():  # a value in the URL the data no longer holds is dropped
+        keep_choice(WIDGET_KEYS[name], known)
     zh = lang() == "zh"
     bar = st.sidebar
     bar.header(t("filters"))

@@ -255,6 +255,7 @@ def history(user: str) -> None:
     active = {b.batch_id: b for b in found if b.is_active}
     if not active:
         return
+    ui.keep_choice("history_batch", active)
     batch = st.selectbox(
         ui.t("history_choose"),
         list(active),

@@ -10,6 +10,7 @@ import time
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from innovisits import i18n
 from innovisits.bench import browser as bench_browser
 from tests import known_data
 from tests.browser import kit
@@ -81,6 +82,30 @@ def test_every_list_filter_survives_a_language_switch_there_and_back(page: Page,
             expect(filters.get_by_text(chip, exact=True)).to_be_visible()
         for kept in ("city=Shenzhen", "kind=government", "dept=FSD"):
             expect(page).to_have_url(re.compile(f"[?&]{kept}(&|$)"))
+
+
+@pytest.mark.parametrize(
+    ("path", "typed", "shown"),
+    [
+        ("interest", "Guangzhou", {"en": "Guangzhou", "zh": "廣州"}),  # the city whose categories are ranked
+        ("explorer", "GBA", {"en": "Guangzhou · GBA seminar", "zh": "廣州 · GBA seminar"}),  # the visit opened
+    ],
+)
+def test_a_pages_own_choice_survives_a_language_switch_there_and_back(
+    page: Page, known_server: kit.Server, path: str, typed: str, shown: dict[str, str]
+):
+    """The same for a page's own picker: the chosen city (or visit) is kept, and reads in the new language (it
+    was shown in the old one, and a category on Follow-ups was lost on the way back)."""
+    kit.open_page(page, known_server.url, path)
+    picker = page.get_by_test_id("stMain").get_by_test_id("stSelectbox").first.locator("input")
+    picker.click()
+    page.keyboard.type(typed)
+    page.keyboard.press("Enter")
+    expect(picker).to_have_value(re.compile(re.escape(shown["en"])))
+    for language in ("zh", "en"):
+        kit.wait_for_run(page)
+        kit.sidebar(page).get_by_role("radio", name=i18n.LANGUAGES[language]).click()
+        expect(picker).to_have_value(re.compile(re.escape(shown[language])))
 
 
 def test_the_bench_times_an_action_until_its_run_has_drawn_the_page(page: Page, known_server: kit.Server):
