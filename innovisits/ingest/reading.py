@@ -29,7 +29,6 @@ UTF8 = ("utf-8-sig", "utf-16", "workbook")  # Unicode, or cells read as text: no
 CHUNK = 1 << 20
 MAX_COLUMNS = 200  # every upload format has a dozen columns; thousands would only cost minutes to parse
 _SIGNATURES = {b"PK\x03\x04": "xlsx", b"\xd0\xcf\x11\xe0": "xls", b"%PDF": "pdf"}
-T = TypeVar("T")
 _WORKBOOKS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # zip (.xlsx, .ods) and OLE (.xls): calamine tells them apart
 
 
@@ -146,6 +145,9 @@ def load(
     row = (duckdb.ColumnExpression("rowid") + duckdb.ConstantExpression(2)).alias("_row")
     numbered = con.table(name).select(row, *[duckdb.ColumnExpression(c) for c in names])
     return _finished(con, numbered, name, headers, encoding, plain)
+
+
+T = TypeVar("T")  # what a read step returns
 
 
 class _LineSize:
